@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { AWS_REGIONS, LOG_RETENTION_DAYS, s3BucketNameProblem } from "./aws-facts";
+
+/** IAM/STS principal ARN as CloudTrail records it in `userIdentity.arn`, optionally with `*` wildcards. */
+const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_/*:-]+$/;
+/** Secrets Manager secret names: 1–512 of `A-Za-z0-9/_+=.@-`. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** Full or partial secret ARN: the part after `secret:` is the name, optionally with AWS's `-XXXXXX` suffix. */
+const SECRET_ARN = /^arn:(aws|aws-cn|aws-us-gov):secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** SSM parameter names: letters, digits, `_.-/`; hierarchical names start with `/`. */
+const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
+
+const principalPattern = z
+  .string({ invalid_type_error: "must be a principal ARN string" })
+  .min(1, "must not be empty: name a principal ARN such as arn:aws:iam::123456789012:role/app")
+  .refine((v) => v.replace(/\*/g, "") !== "", {
+    message: "a bare wildcard would silence every alert; name a principal ARN such as arn:aws:sts::123456789012:assumed-role/app/*",
+  })
+  .refine((v) => PRINCIPAL_ARN.test(v), {
+    message:
+      "must be an IAM or STS principal ARN (arn:aws:iam::<account>:role/<name> or arn:aws:sts::<account>:assumed-role/<role>/<session>, '*' allowed)",
+  });
+
+const secretId = z
+  .string({ invalid_type_error: "must be a secret name or ARN string" })
+  .min(1, "must not be empty: give a secret name or ARN")
+  .superRefine((v, ctx) => {
+    if (v.startsWith("arn:")) {
+      if (!SECRET_ARN.test(v)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: "is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<12-digit account>:secret:<name>)",
+        });
+      }
+    } else if (!SECRET_NAME.test(v)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: "is not a valid secret name (1–512 of letters, digits and /_+=.@-)",
+      });
+    }
+  });
+
+const parameterName = z
+  .string({ invalid_type_error: "must be a parameter name string" })
+  .min(1, "must not be empty: give a parameter name such as /prod/db/password")
+  .superRefine((v, ctx) => {
+    const problem = parameterNameProblem(v);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+
+function parameterNameProblem(v: string): string | undefined {
+  if (!PARAMETER_NAME.test(v)) return "is not a parameter name (letters, digits and _.-/ only)";
+  if (v.includes("//")) return "is not a parameter path: it contains an empty level ('//')";
+  if (/^\/?(aws|ssm)/i.test(v)) return "uses a prefix reserved by AWS (aws, ssm)";
+  if (v.split("/").filter(Boolean).length > 15) return "has more than 15 hierarchy levels";
+  if (v.length > 1 && v.endsWith("/")) return "must name a parameter, not end with '/'";
+  return undefined;
+}
+
+const email = z
+  .string({ invalid_type_error: "must be an e-mail address string" })
+  .refine((v) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), { message: "is not an e-mail address (name@example.com)" });
+
+const bucketName = z.string().superRefine((v, ctx) => {
+  const problem = s3BucketNameProblem(v);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a valid S3 bucket name: it ${problem}` });
+});
+
+const region = z.enum(AWS_REGIONS, {
+  errorMap: () => ({ message: "is not a known AWS region (for example us-east-1, eu-west-1)" }),
+});
+
+const retention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+  message: `is not a retention CloudWatch Logs accepts; allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
+});
+
+export const monitoredSecretSchema = z
+  .object({
+    /** Secret name, full ARN or partial ARN (without AWS's random `-XXXXXX`). */
+    id: secretId,
+    /** Principals whose reads of this secret are expected and not alerted on. */
+    allowedReaders: z.array(principalPattern).default([]),
+  })
+  .strict();
+
+const s3Backend = z
+  .object({
+    type: z.literal("s3"),
+    bucket: bucketName,
+    /** State object key; the stack name is appended so every stack has its own state. */
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "may contain only letters, digits and !_.*'()/-")
+      .default("secret-access-monitor"),
+    region: region.optional(),
+    encrypt: z.boolean().default(true),
+    useLockfile: z.boolean().default(true),
+  })
+  .strict();
+
+const localBackend = z
+  .object({
+    type: z.literal("local"),
+    /** Directory for `<stack>.tfstate` files, relative to the stack's directory in cdktf.out. */
+    directory: z.string().min(1).default("../../.."),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    region: region.default("us-east-1"),
+    namePrefix: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/,
+        "must be 3–24 characters: lower-case letters, digits and '-', starting with a letter (it becomes part of S3 bucket names)",
+      )
+      .default("secret-access-monitor"),
+    suffix: z
+      .string()
+      .regex(/^[a-z0-9]{4,12}$/, "must be 4–12 lower-case letters or digits (omit it for a random suffix)")
+      .optional(),
+    alertEmails: z.array(email).min(1, "must list at least one e-mail address"),
+    demoSecret: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .default({}),
+    monitoredSecrets: z
+      .array(monitoredSecretSchema)
+      .min(1, "must list at least one secret; omit the field to watch every secret in the account")
+      .optional(),
+    allowedReaders: z.array(principalPattern).default([]),
+    parameterStore: z
+      .object({
+        enabled: z.boolean().default(true),
+        monitoredParameters: z
+          .array(parameterName)
+          .min(1, "must list at least one parameter; omit the field to watch every SecureString read")
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    deniedReads: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
+    realtimeAlerts: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
+    trail: z
+      .object({
+        multiRegion: z.boolean().default(true),
+        logRetentionDays: retention.default(365),
+        bucketForceDestroy: z.boolean().default(false),
+        bucketExpirationDays: z.number().int().min(1, "must be at least 1 day").optional(),
+      })
+      .strict()
+      .default({}),
+    metricNamespace: z
+      .string()
+      .regex(/^[^:*$\s][^:*$]{0,254}$/, "must be 1–255 characters without ':', '*', '$' or leading space")
+      .refine((v) => !v.startsWith("AWS/"), { message: "must not start with AWS/ (reserved for AWS metrics)" })
+      .default("SecretAccessMonitor"),
+    backend: z
+      .discriminatedUnion("type", [s3Backend, localBackend], {
+        errorMap: (issue, ctx) =>
+          issue.code === z.ZodIssueCode.invalid_union_discriminator
+            ? { message: "type must be \"s3\" or \"local\"" }
+            : { message: ctx.defaultError },
+      })
+      .default({ type: "local" }),
+    tags: z.record(z.string().max(256)).default({}),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    if (!cfg.demoSecret.enabled && cfg.monitoredSecrets === undefined && !cfg.parameterStore.enabled) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["monitoredSecrets"],
+        message: "nothing to monitor: enable demoSecret, list monitoredSecrets or enable parameterStore",
+      });
+    }
+  });
+
+export type MonitorConfigInput = z.input<typeof configSchema>;
+export type MonitorConfig = z.output<typeof configSchema>;
+export type MonitoredSecretConfig = z.output<typeof monitoredSecretSchema>;
+export type BackendConfig = MonitorConfig["backend"];

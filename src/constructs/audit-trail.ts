@@ -1,0 +1,179 @@
+import { Construct } from "constructs";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { LOG_RETENTION_DAYS } from "../config/aws-facts";
+import { denyInsecureTransport, policyDocument } from "./policy";
+
+export interface AuditTrailProps {
+  /** Trail name; also names the log group `/aws/cloudtrail/<name>` and the delivery role. */
+  readonly name: string;
+  /** S3 bucket receiving the log files (globally unique). */
+  readonly bucketName: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /**
+   * Record events from every region into this trail's log group.
+   * @default true - a secret read in another region is still seen (Terraform's own default is false)
+   */
+  readonly multiRegion?: boolean;
+  /** Days CloudWatch Logs keeps trail events; one of the values PutRetentionPolicy accepts. @default 365 */
+  readonly logRetentionDays?: number;
+  /** Let `terraform destroy` delete a bucket that still holds log files. @default false - audit logs survive */
+  readonly bucketForceDestroy?: boolean;
+  /** Expire log files (and old versions) after this many days. @default - kept forever */
+  readonly bucketExpirationDays?: number;
+}
+
+/**
+ * CloudTrail recording read and write management events to an S3 bucket and to a CloudWatch Logs group, with
+ * the bucket policy and the delivery role CloudTrail needs, each restricted to this trail.
+ */
+export class AuditTrail extends Construct {
+  readonly bucket: S3Bucket;
+  readonly bucketPolicy: S3BucketPolicy;
+  readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly deliveryRole: IamRole;
+  readonly deliveryPolicy: IamRolePolicy;
+  readonly trail: Cloudtrail;
+  /** The trail's ARN, built from its name so policies can name it before the trail exists. */
+  readonly trailArn: string;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    const retention = props.logRetentionDays ?? 365;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+      throw new Error(`logRetentionDays: ${retention} is not a value CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")})`);
+    }
+    if (props.bucketExpirationDays !== undefined && props.bucketExpirationDays < 1) {
+      throw new Error(`bucketExpirationDays: must be at least 1, got ${props.bucketExpirationDays}`);
+    }
+    const { accountId, region, partition } = props;
+    // The bucket policy and the role's trust need the trail ARN, and the trail must be created after them:
+    // building the ARN from its parts breaks the cycle.
+    this.trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${props.name}`;
+    const fromThisTrail = { StringEquals: { "aws:SourceArn": this.trailArn } };
+
+    this.bucket = new S3Bucket(this, "Bucket", {
+      bucket: props.bucketName,
+      forceDestroy: props.bucketForceDestroy ?? false,
+    });
+    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "Ownership", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketVersioningA(this, "Versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+    if (props.bucketExpirationDays !== undefined) {
+      new S3BucketLifecycleConfiguration(this, "Expiry", {
+        bucket: this.bucket.id,
+        rule: [
+          {
+            id: "expire-trail-logs",
+            status: "Enabled",
+            filter: [{ prefix: "" }],
+            expiration: [{ days: props.bucketExpirationDays }],
+            noncurrentVersionExpiration: [{ noncurrentDays: props.bucketExpirationDays }],
+          },
+        ],
+      });
+    }
+    this.bucketPolicy = new S3BucketPolicy(this, "BucketPolicy", {
+      bucket: this.bucket.id,
+      // Applying the policy while the public access block is still being created fails with AccessDenied.
+      dependsOn: [this.publicAccessBlock],
+      policy: policyDocument([
+        {
+          Sid: "CloudTrailAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:GetBucketAcl",
+          Resource: this.bucket.arn,
+          Condition: fromThisTrail,
+        },
+        {
+          Sid: "CloudTrailWrite",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${this.bucket.arn}/AWSLogs/${accountId}/*`,
+          Condition: {
+            StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
+          },
+        },
+        denyInsecureTransport("s3", [this.bucket.arn, `${this.bucket.arn}/*`]),
+      ]),
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: `/aws/cloudtrail/${props.name}`,
+      retentionInDays: retention,
+    });
+    this.deliveryRole = new IamRole(this, "DeliveryRole", {
+      name: `${props.name}-cloudtrail-to-logs`,
+      description: "Lets the trail deliver events to its CloudWatch Logs group",
+      assumeRolePolicy: policyDocument([
+        {
+          Sid: "CloudTrailAssume",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceArn": this.trailArn, "aws:SourceAccount": accountId } },
+        },
+      ]),
+    });
+    this.deliveryPolicy = new IamRolePolicy(this, "DeliveryPolicy", {
+      name: "deliver-to-log-group",
+      role: this.deliveryRole.id,
+      policy: policyDocument([
+        {
+          Sid: "WriteTrailStreams",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          // CloudTrail names its streams <account>_CloudTrail_<region>; one stream per region of a
+          // multi-region trail, all in this group.
+          Resource: `${this.logGroup.arn}:log-stream:${accountId}_CloudTrail_*`,
+        },
+      ]),
+    });
+
+    this.trail = new Cloudtrail(this, "Trail", {
+      name: props.name,
+      s3BucketName: this.bucket.id,
+      isMultiRegionTrail: props.multiRegion ?? true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      // CloudTrail requires the log-stream wildcard on the group ARN.
+      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: this.deliveryRole.arn,
+      // GetSecretValue is a read-only event: a write-only trail never records it.
+      eventSelector: [{ readWriteType: "All", includeManagementEvents: true }],
+      // CloudTrail checks bucket access and role permissions when the trail is created.
+      dependsOn: [this.bucketPolicy, this.deliveryPolicy],
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { alertTransformer } from "../patterns/alert-message";
+import {
+  AlertVariant,
+  alertVariants,
+  MAX_EVENT_PATTERN_LENGTH,
+  ReadDetection,
+  variantEventPattern,
+  variantKey,
+} from "../patterns/sensitive-reads";
+import { policyDocument } from "./policy";
+
+export interface RealtimeAlertsProps {
+  /** Names rules `<namePrefix>-<variant>` and the queue `<namePrefix>-alert-dlq`. */
+  readonly namePrefix: string;
+  readonly topicArn: string;
+  readonly detections: readonly ReadDetection[];
+  /** Console host for the link in the message. @default `<awsRegion>.console.aws.amazon.com` */
+  readonly consoleHost?: string;
+  /**
+   * How long EventBridge keeps retrying a failed publish before the event goes to the dead-letter queue.
+   * @default 86400 - the maximum, 24 hours
+   */
+  readonly maximumEventAgeSeconds?: number;
+  /** @default 185 - EventBridge's maximum retry attempts */
+  readonly maximumRetryAttempts?: number;
+  /** KMS key for the dead-letter queue. @default - SQS-managed encryption (SSE-SQS) */
+  readonly kmsMasterKeyId?: string;
+}
+
+export interface VariantRule {
+  readonly variant: AlertVariant;
+  readonly rule: CloudwatchEventRule;
+  readonly target: CloudwatchEventTarget;
+}
+
+/**
+ * CloudTrail → EventBridge → SNS: one rule per record shape (outcome × identity × network), each with an input
+ * transformer that renders a readable message, retries and a dead-letter queue.
+ */
+export class RealtimeAlerts extends Construct {
+  readonly rules: VariantRule[] = [];
+  readonly deadLetterQueue: SqsQueue;
+  readonly deadLetterQueuePolicy: SqsQueuePolicy;
+
+  constructor(scope: Construct, id: string, props: RealtimeAlertsProps) {
+    super(scope, id);
+    const outcomes = [...new Set(props.detections.map((d) => d.outcome))];
+    if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
+    this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
+      name: `${props.namePrefix}-alert-dlq`,
+      // The longest SQS allows: failed alerts stay for two weeks of investigation.
+      messageRetentionSeconds: 1_209_600,
+      sqsManagedSseEnabled: props.kmsMasterKeyId === undefined ? true : undefined,
+      kmsMasterKeyId: props.kmsMasterKeyId,
+    });
+    for (const variant of alertVariants(outcomes)) {
+      const key = variantKey(variant);
+      const pattern = JSON.stringify(variantEventPattern(props.detections, variant));
+      if (pattern.length > MAX_EVENT_PATTERN_LENGTH) {
+        throw new Error(
+          `monitoredSecrets: the event pattern for ${key} is ${pattern.length} characters, EventBridge allows ${MAX_EVENT_PATTERN_LENGTH}; ` +
+            "shorten the allow-lists or list fewer secrets",
+        );
+      }
+      const rule = new CloudwatchEventRule(this, `Rule-${key}`, {
+        name: `${props.namePrefix}-${key}`,
+        description: `Secret reads (${key}) from CloudTrail, rendered for the on-call`,
+        eventBusName: "default",
+        eventPattern: pattern,
+        // Secret reads are read-only management events; a plain ENABLED rule never receives them.
+        state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+      });
+      const transformer = alertTransformer(variant, { consoleHost: props.consoleHost });
+      const target = new CloudwatchEventTarget(this, `Target-${key}`, {
+        rule: rule.name,
+        eventBusName: "default",
+        targetId: "alert-topic",
+        arn: props.topicArn,
+        inputTransformer: { inputPaths: transformer.inputPaths, inputTemplate: transformer.inputTemplate },
+        retryPolicy: {
+          maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 86_400,
+          maximumRetryAttempts: props.maximumRetryAttempts ?? 185,
+        },
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      });
+      this.rules.push({ variant, rule, target });
+    }
+    this.deadLetterQueuePolicy = new SqsQueuePolicy(this, "DeadLetterQueuePolicy", {
+      queueUrl: this.deadLetterQueue.url,
+      policy: policyDocument([
+        {
+          Sid: "EventBridgeRulesSendFailedAlerts",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: this.deadLetterQueue.arn,
+          Condition: { ArnEquals: { "aws:SourceArn": this.ruleArns } },
+        },
+      ]),
+    });
+  }
+
+  get ruleArns(): string[] {
+    return this.rules.map((r) => r.rule.arn);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The message the real-time path sends: an EventBridge input transformer (input paths + template) per alert
+ * variant. Each template only prints fields that its variant's pattern guarantees, or that CloudTrail writes in
+ * every API-call record (eventTime, eventID, sourceIPAddress, userAgent, userIdentity.type, requestParameters),
+ * so a message never shows a blank or a literal `<placeholder>`.
+ */
+import { AlertVariant } from "./sensitive-reads";
+
+export interface InputTransformerSpec {
+  readonly inputPaths: Record<string, string>;
+  readonly inputTemplate: string;
+}
+
+/** Input path of every placeholder a template may use. */
+export const ALERT_INPUT_PATHS: Record<string, string> = {
+  eventName: "$.detail.eventName",
+  eventSource: "$.detail.eventSource",
+  eventTime: "$.detail.eventTime",
+  eventId: "$.detail.eventID",
+  awsRegion: "$.detail.awsRegion",
+  account: "$.detail.recipientAccountId",
+  sourceIp: "$.detail.sourceIPAddress",
+  userAgent: "$.detail.userAgent",
+  request: "$.detail.requestParameters",
+  identityType: "$.detail.userIdentity.type",
+  identity: "$.detail.userIdentity",
+  principal: "$.detail.userIdentity.arn",
+  sessionIssuer: "$.detail.userIdentity.sessionContext.sessionIssuer.arn",
+  vpcEndpoint: "$.detail.vpcEndpointId",
+  errorCode: "$.detail.errorCode",
+};
+
+export interface AlertMessageOptions {
+  /** Console host for the event link, e.g. `us-east-1.console.aws.amazon.com`; `<awsRegion>` is substituted. */
+  readonly consoleHost?: string;
+}
+
+export function alertTransformer(v: AlertVariant, options: AlertMessageOptions = {}): InputTransformerSpec {
+  const host = options.consoleHost ?? "<awsRegion>.console.aws.amazon.com";
+  const headline =
+    v.outcome === "success"
+      ? "SENSITIVE READ: <eventName> returned a secret value"
+      : "DENIED READ ATTEMPT: <eventName> was refused";
+  const who = {
+    "role-session": ["Who:     <principal> (<identityType>)", "         session issuer <sessionIssuer>"],
+    principal: ["Who:     <principal> (<identityType>)"],
+    "no-arn": ["Who:     no principal ARN in the record (identity <identity>)"],
+  }[v.identity];
+  const where =
+    v.network === "vpc-endpoint"
+      ? "Where:   from <sourceIp> through VPC endpoint <vpcEndpoint>, region <awsRegion>, account <account>"
+      : "Where:   from <sourceIp> (public endpoint), region <awsRegion>, account <account>";
+  const result =
+    v.outcome === "success"
+      ? "Result:  success, the value was returned to the caller"
+      : "Result:  DENIED with <errorCode>; nothing was returned, but someone tried";
+  const lines = [
+    headline,
+    "",
+    ...who,
+    "What:    <eventName> on <eventSource> <request>",
+    "When:    <eventTime> (UTC)",
+    where,
+    "How:     <userAgent>",
+    result,
+    "Event:   <eventId>",
+    `Open:    https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>`,
+    "",
+    "If this read was expected, add the caller to allowedReaders for this secret; otherwise rotate the secret and",
+    "review what else this principal did around that time (CloudTrail event history, same access key).",
+    "Rule:    <aws.events.rule-name>",
+  ];
+  const inputTemplate = lines.join("\n");
+  const used = placeholders(inputTemplate).filter((p) => !p.startsWith("aws.events."));
+  const inputPaths: Record<string, string> = {};
+  for (const p of used) {
+    const path = ALERT_INPUT_PATHS[p];
+    if (!path) throw new Error(`alert template uses <${p}> which has no input path`);
+    inputPaths[p] = path;
+  }
+  return { inputPaths, inputTemplate };
+}
+
+/** The `<name>` placeholders of a template, in order of first use. */
+export function placeholders(template: string): string[] {
+  const names = [...template.matchAll(/<([A-Za-z0-9_.-]+)>/g)].map((m) => m[1]);
+  return [...new Set(names)];
+}

@@ -1,0 +1,241 @@
+/**
+ * One description of "a sensitive read worth alerting on", rendered two ways so that both alert paths agree:
+ * CloudWatch Logs filter patterns (metric path) and EventBridge event patterns (real-time path).
+ * Pure: no cdktf imports; the offline engines evaluate exactly what these functions return.
+ */
+import * as fp from "./filter-pattern";
+import { secretIdMatchers, SecretIdMatchers } from "./secret-ids";
+
+export const SECRETS_MANAGER = "secretsmanager.amazonaws.com";
+export const SSM = "ssm.amazonaws.com";
+export const SECRET_VALUE_READS = ["GetSecretValue"] as const;
+/** One call returns up to 20 secret values; the record names ids or tag filters, never the secrets returned. */
+export const BATCH_SECRET_READS = ["BatchGetSecretValue"] as const;
+export const PARAMETER_READS = ["GetParameter", "GetParameters", "GetParametersByPath", "GetParameterHistory"] as const;
+/** CloudTrail's detail-type on EventBridge. Pages on docs.amazonaws.cn print "Amazon API Call…", which matches nothing. */
+export const CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail";
+
+const ARN = "$.userIdentity.arn";
+
+/** A secret whose reads are alerted on, with the readers expected to read it. */
+export interface ScopedSecret {
+  /** Name, full ARN or partial ARN; may contain Terraform interpolations (the demo secret's random name). */
+  readonly id: string;
+  readonly allowedReaders: readonly string[];
+}
+
+export interface ReadScope {
+  /** Secrets to watch; undefined watches every secret in the account. */
+  readonly secrets?: readonly ScopedSecret[];
+  /** Readers never alerted on, for every secret and for batch and parameter reads. */
+  readonly allowedReaders: readonly string[];
+  /** Alert on SecureString reads (`withDecryption: true`) from Parameter Store. */
+  readonly parameterReads: boolean;
+  /** Alert on read attempts that failed (any errorCode): probing is worth a page even when nothing was read. */
+  readonly deniedReads: boolean;
+}
+
+/** What a detection looks at, independent of how it is rendered. */
+export interface ReadDetection {
+  /** Stable id, used in resource and metric names: `secret-reads`, `secret-read-<name>`, `batch-secret-reads`, … */
+  readonly id: string;
+  /** Human title for alarm names and descriptions. */
+  readonly title: string;
+  readonly outcome: "success" | "denied";
+  readonly branches: readonly ReadBranch[];
+}
+
+/** One alternative of a detection: an API family, optionally one secret, and who may call it unalerted. */
+export interface ReadBranch {
+  readonly eventSource: string;
+  readonly eventNames: readonly string[];
+  readonly secret?: SecretIdMatchers;
+  readonly withDecryption?: boolean;
+  readonly allowedReaders: readonly string[];
+}
+
+const uniq = (xs: readonly string[]) => [...new Set(xs)];
+
+/** The detections a scope asks for, in a stable order. */
+export function readDetections(scope: ReadScope): ReadDetection[] {
+  const global = scope.allowedReaders;
+  const detections: ReadDetection[] = [];
+  const parameterBranch: ReadBranch = {
+    eventSource: SSM,
+    eventNames: PARAMETER_READS,
+    withDecryption: true,
+    allowedReaders: global,
+  };
+  if (scope.secrets === undefined) {
+    detections.push({
+      id: "secret-reads",
+      title: "Secret value read",
+      outcome: "success",
+      branches: [{ eventSource: SECRETS_MANAGER, eventNames: [...SECRET_VALUE_READS, ...BATCH_SECRET_READS], allowedReaders: global }],
+    });
+  } else {
+    const seen = new Set<string>();
+    for (const secret of scope.secrets) {
+      const matchers = secretIdMatchers(secret.id);
+      const id = `secret-read-${slug(matchers.name)}`;
+      if (seen.has(id)) throw new Error(`monitoredSecrets: ${matchers.name} is listed twice`);
+      seen.add(id);
+      detections.push({
+        id,
+        title: `Read of secret ${matchers.name}`,
+        outcome: "success",
+        branches: [
+          {
+            eventSource: SECRETS_MANAGER,
+            eventNames: SECRET_VALUE_READS,
+            secret: matchers,
+            allowedReaders: uniq([...global, ...secret.allowedReaders]),
+          },
+        ],
+      });
+    }
+    // A batch record names ids or tag filters, never the secrets returned, so it cannot be scoped to one secret.
+    detections.push({
+      id: "batch-secret-reads",
+      title: "Batch read of secret values",
+      outcome: "success",
+      branches: [{ eventSource: SECRETS_MANAGER, eventNames: BATCH_SECRET_READS, allowedReaders: global }],
+    });
+  }
+  if (scope.parameterReads) {
+    detections.push({ id: "parameter-reads", title: "SecureString parameter read", outcome: "success", branches: [parameterBranch] });
+  }
+  if (scope.deniedReads) {
+    const families: ReadBranch[] = [
+      { eventSource: SECRETS_MANAGER, eventNames: [...SECRET_VALUE_READS, ...BATCH_SECRET_READS], allowedReaders: [] },
+    ];
+    if (scope.parameterReads) families.push({ ...parameterBranch, allowedReaders: [] });
+    detections.push({ id: "denied-reads", title: "Denied secret read attempt", outcome: "denied", branches: families });
+  }
+  return detections;
+}
+
+/** Lower-case alphanumerics and hyphens, for resource and metric names; interpolations become `demo`. */
+export function slug(text: string): string {
+  const s = text
+    .replace(/\$\{[^}]*\}/g, "demo")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return s.slice(0, 48) || "secret";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Metric path: CloudWatch Logs filter patterns
+
+function allowListTerm(allowed: readonly string[]): fp.Term {
+  if (allowed.length === 0) return "";
+  // A record without a principal ARN (AWS service callers, partial records) is never on the allow-list; the
+  // explicit NOT EXISTS keeps it alerting whatever `!=` does with a missing field.
+  return fp.or(fp.notExists(ARN), fp.and(...allowed.map((a) => fp.ne(ARN, a))));
+}
+
+function branchTerm(b: ReadBranch): fp.Term {
+  const secretTerm = b.secret
+    ? fp.or(...[...b.secret.exact, ...b.secret.wildcards].map((v) => fp.eq("$.requestParameters.secretId", v)))
+    : "";
+  return fp.and(
+    fp.eq("$.eventSource", b.eventSource),
+    fp.anyOf("$.eventName", b.eventNames),
+    b.withDecryption ? fp.isTrue("$.requestParameters.withDecryption") : "",
+    secretTerm,
+    allowListTerm(b.allowedReaders),
+  );
+}
+
+/** The filter pattern of a detection's metric filter. */
+export function detectionFilterPattern(d: ReadDetection): string {
+  const outcome = d.outcome === "success" ? fp.notExists("$.errorCode") : fp.exists("$.errorCode");
+  return fp.jsonPattern(fp.and(fp.or(...d.branches.map(branchTerm)), outcome));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Real-time path: EventBridge event patterns
+
+export type EventPattern = Record<string, unknown>;
+
+/** How the identity of the caller appears in the record; each gets its own message template. */
+export type IdentityShape = "role-session" | "principal" | "no-arn";
+export type NetworkShape = "vpc-endpoint" | "public";
+export interface AlertVariant {
+  readonly outcome: "success" | "denied";
+  readonly identity: IdentityShape;
+  readonly network: NetworkShape;
+}
+
+/**
+ * Every combination of the record shapes the message depends on. Their patterns partition the matching events
+ * (each event matches exactly one variant), so a message never has to print a field the record lacks.
+ */
+export function alertVariants(outcomes: readonly ("success" | "denied")[]): AlertVariant[] {
+  const out: AlertVariant[] = [];
+  for (const outcome of outcomes)
+    for (const identity of ["role-session", "principal", "no-arn"] as const)
+      for (const network of ["public", "vpc-endpoint"] as const) out.push({ outcome, identity, network });
+  return out;
+}
+
+export function variantKey(v: AlertVariant): string {
+  const o = v.outcome === "success" ? "read" : "denied";
+  const i = { "role-session": "role", principal: "user", "no-arn": "svc" }[v.identity];
+  const n = v.network === "vpc-endpoint" ? "vpce" : "pub";
+  return `${o}-${i}-${n}`;
+}
+
+/** What one branch (API family, secret, allow-list) adds to the variant's shared conditions. */
+function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
+  const branch: Record<string, unknown> = { eventSource: [b.eventSource], eventName: [...b.eventNames] };
+  const requestParameters: Record<string, unknown> = {};
+  if (b.withDecryption) requestParameters.withDecryption = [true];
+  if (b.secret) {
+    requestParameters.secretId = [...b.secret.exact, ...b.secret.wildcards.map((w) => ({ wildcard: w }))];
+  }
+  if (Object.keys(requestParameters).length > 0) branch.requestParameters = requestParameters;
+  if (v.identity !== "no-arn") {
+    branch.userIdentity = {
+      arn: b.allowedReaders.length > 0 ? [{ "anything-but": { wildcard: [...b.allowedReaders] } }] : [{ exists: true }],
+    };
+  }
+  return branch;
+}
+
+/**
+ * The EventBridge pattern of one alert variant over the given detections (those of the variant's outcome).
+ * Conditions every branch shares (outcome, network, identity shape) sit once in `detail`; the branches are
+ * alternatives under `$or`, each matched against the same `detail` object.
+ */
+export function variantEventPattern(detections: readonly ReadDetection[], v: AlertVariant): EventPattern {
+  const branchList = detections.filter((d) => d.outcome === v.outcome).flatMap((d) => d.branches);
+  if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
+  const detail: Record<string, unknown> = {
+    errorCode: [{ exists: v.outcome === "denied" }],
+    vpcEndpointId: [{ exists: v.network === "vpc-endpoint" }],
+    userIdentity:
+      v.identity === "no-arn"
+        ? { arn: [{ exists: false }] }
+        : { sessionContext: { sessionIssuer: { arn: [{ exists: v.identity === "role-session" }] } } },
+  };
+  const branches = branchList.map((b) => eventBranch(b, v));
+  if (branches.length === 1) mergeInto(detail, branches[0]);
+  else detail.$or = branches;
+  const sources = uniq(branchList.map((b) => `aws.${b.eventSource.replace(".amazonaws.com", "")}`));
+  return { source: sources, "detail-type": [CLOUDTRAIL_API_CALL], detail };
+}
+
+function mergeInto(target: Record<string, unknown>, extra: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(extra)) {
+    const t = target[k];
+    if (isObject(t) && isObject(v)) mergeInto(t, v);
+    else target[k] = v;
+  }
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** EventBridge's default limit on an event pattern's length (adjustable to 4096 by a quota request). */
+export const MAX_EVENT_PATTERN_LENGTH = 2048;

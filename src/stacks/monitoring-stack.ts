@@ -1,0 +1,173 @@
+import { Construct } from "constructs";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { consoleHostOf, partitionOf } from "../config/aws-facts";
+import { BackendConfig, MonitorConfig } from "../config/schema";
+import { AlertTopic } from "../constructs/alert-topic";
+import { AuditTrail } from "../constructs/audit-trail";
+import { DemoSecret } from "../constructs/demo-secret";
+import { NameSuffix } from "../constructs/name-suffix";
+import { RealtimeAlerts } from "../constructs/realtime-alerts";
+import { SecretAccessAlarms } from "../constructs/secret-access-alarms";
+import { readDetections, ReadScope, ScopedSecret } from "../patterns/sensitive-reads";
+
+/** `alert_emails` validation: the same shape the configuration schema accepts. */
+const EMAIL_REGEX = "^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$";
+
+/**
+ * The secret-access monitor: a trail feeding a log group, metric filters and alarms on secret reads, the
+ * real-time EventBridge path, and the alert topic both notify.
+ */
+export class MonitoringStack extends TerraformStack {
+  readonly suffix: NameSuffix;
+  readonly demoSecret?: DemoSecret;
+  readonly trail: AuditTrail;
+  readonly alertTopic: AlertTopic;
+  readonly accessAlarms: SecretAccessAlarms;
+  readonly realtime?: RealtimeAlerts;
+
+  constructor(scope: Construct, id: string, config: MonitorConfig) {
+    super(scope, id);
+    configureBackend(this, id, config.backend);
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      defaultTags: [{ tags: { Project: config.namePrefix, ManagedBy: "cdktf", ...config.tags } }],
+    });
+    const accountId = new DataAwsCallerIdentity(this, "current").accountId;
+    const { region } = config;
+    const partition = partitionOf(region);
+
+    const alertEmails = new TerraformVariable(this, "alert_emails", {
+      type: "list(string)",
+      description: "E-mail addresses subscribed to the alert topic (each must confirm the subscription e-mail)",
+      default: config.alertEmails,
+      nullable: false,
+      validation: [
+        {
+          condition: `\${length(var.alert_emails) > 0 && alltrue([for e in var.alert_emails : can(regex("${EMAIL_REGEX}", e))])}`,
+          errorMessage: "alert_emails must be a non-empty list of e-mail addresses (name@example.com).",
+        },
+      ],
+    });
+
+    this.suffix = new NameSuffix(this, "Suffix", { explicit: config.suffix });
+    const name = `${config.namePrefix}-${this.suffix.value}`;
+
+    if (config.demoSecret.enabled) {
+      const demoValue = new TerraformVariable(this, "demo_secret_value", {
+        type: "string",
+        description: "Value stored in the demo secret (never written to the synthesized JSON)",
+        sensitive: true,
+        nullable: false,
+      });
+      this.demoSecret = new DemoSecret(this, "DemoSecret", { name, value: demoValue.stringValue });
+    }
+
+    this.trail = new AuditTrail(this, "AuditTrail", {
+      name,
+      bucketName: `${config.namePrefix}-trail-${this.suffix.value}`,
+      accountId,
+      region,
+      partition,
+      multiRegion: config.trail.multiRegion,
+      logRetentionDays: config.trail.logRetentionDays,
+      bucketForceDestroy: config.trail.bucketForceDestroy,
+      bucketExpirationDays: config.trail.bucketExpirationDays,
+    });
+
+    this.alertTopic = new AlertTopic(this, "AlertTopic", {
+      name: `${name}-alerts`,
+      accountId,
+      region,
+      partition,
+      emails: alertEmails.listValue,
+    });
+
+    const detections = readDetections(readScope(config, this.demoSecret?.secret.name));
+    this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", {
+      namePrefix: name,
+      logGroupName: this.trail.logGroup.name,
+      metricNamespace: config.metricNamespace,
+      topicArn: this.alertTopic.topic.arn,
+      detections,
+    });
+
+    if (config.realtimeAlerts.enabled) {
+      this.realtime = new RealtimeAlerts(this, "RealtimeAlerts", {
+        namePrefix: name,
+        topicArn: this.alertTopic.topic.arn,
+        detections,
+        consoleHost: partition === "aws" ? undefined : consoleHostOf(region),
+      });
+      this.alertTopic.allowEventRules(this.realtime.ruleArns);
+    }
+
+    this.outputs(config, detections.map((d) => d.id));
+  }
+
+  private outputs(config: MonitorConfig, detectionIds: string[]): void {
+    const secret = this.demoSecret?.secret;
+    new TerraformOutput(this, "trail_arn", { value: this.trail.trail.arn, description: "CloudTrail trail" });
+    new TerraformOutput(this, "trail_bucket", { value: this.trail.bucket.bucket, description: "S3 bucket with the trail's log files" });
+    new TerraformOutput(this, "log_group_name", { value: this.trail.logGroup.name, description: "Log group the metric filters read" });
+    new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopic.topic.arn, description: "SNS topic both alert paths publish to" });
+    new TerraformOutput(this, "alarm_names", {
+      value: detectionIds.map((id) => this.accessAlarms.alarms[id].alarm.alarmName),
+      description: "CloudWatch alarms on secret reads",
+    });
+    if (this.realtime) {
+      new TerraformOutput(this, "event_rule_names", {
+        value: this.realtime.rules.map((r) => r.rule.name),
+        description: "EventBridge rules of the real-time path",
+      });
+      new TerraformOutput(this, "dead_letter_queue_url", {
+        value: this.realtime.deadLetterQueue.url,
+        description: "Alerts EventBridge could not publish end up here",
+      });
+    }
+    const testSecret = secret?.arn ?? config.monitoredSecrets?.[0]?.id;
+    if (secret) {
+      new TerraformOutput(this, "secret_name", { value: secret.name, description: "Demo secret" });
+      new TerraformOutput(this, "secret_arn", { value: secret.arn, description: "Demo secret ARN" });
+    }
+    if (testSecret) {
+      new TerraformOutput(this, "test_command", {
+        // --query Name prints the name only: the test read must not put the secret value in a terminal log.
+        value: `aws secretsmanager get-secret-value --region ${config.region} --secret-id ${testSecret} --query Name --output text`,
+        description: "Reads the secret once: expect the real-time e-mail within a minute and the alarm within about 5",
+      });
+    }
+  }
+}
+
+/** The scope of the detections: every secret, or the listed ones plus the demo secret. */
+export function readScope(config: MonitorConfig, demoSecretName?: string): ReadScope {
+  let secrets: ScopedSecret[] | undefined;
+  if (config.monitoredSecrets !== undefined) {
+    secrets = config.monitoredSecrets.map((s) => ({ id: s.id, allowedReaders: s.allowedReaders }));
+    if (demoSecretName !== undefined) secrets.unshift({ id: demoSecretName, allowedReaders: [] });
+  }
+  return {
+    secrets,
+    allowedReaders: config.allowedReaders,
+    parameterReads: config.parameterStore.enabled,
+    deniedReads: config.deniedReads.enabled,
+  };
+}
+
+/** Remote state in S3 with native locking, or local state for a first look without AWS. */
+export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig): void {
+  if (backend.type === "local") {
+    new LocalBackend(stack, { path: `${backend.directory}/terraform.${stackName}.tfstate` });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix}/${stackName}.tfstate`,
+    region: backend.region,
+    encrypt: backend.encrypt,
+  });
+  // cdktf 0.21's S3Backend predates S3-native locking (Terraform ≥ 1.10); the override writes `use_lockfile`.
+  if (backend.useLockfile) stack.addOverride("terraform.backend.s3.use_lockfile", true);
+}

@@ -1,0 +1,90 @@
+# Applies the synthesized stack against a mocked AWS provider (the real provider's schema, no AWS calls).
+# Mocked computed strings are random, so every ARN the provider validates gets a well-formed default.
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/ci"
+      user_id    = "AIDACKCEVSQ6C2EXAMPLE"
+    }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:alerts" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/trail" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/cloudtrail-to-logs" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::trail-bucket" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:us-east-1:123456789012:alert-dlq"
+      url = "https://sqs.us-east-1.amazonaws.com/123456789012/alert-dlq"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:rule/secret-reads" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo-AbCdEf" }
+  }
+  mock_resource "aws_cloudtrail" {
+    defaults = { arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/trail" }
+  }
+}
+
+variables {
+  demo_secret_value = "not-a-real-secret"
+}
+
+run "applies_with_explicit_suffix" {
+  command = apply
+
+  assert {
+    condition     = length(output.alarm_names) >= 3
+    error_message = "expected an alarm per detection (reads, parameter reads, denied reads)"
+  }
+  assert {
+    condition     = can(regex("^/aws/cloudtrail/", output.log_group_name))
+    error_message = "log group must be /aws/cloudtrail/<name>"
+  }
+  assert {
+    condition     = can(regex("-trail-", output.trail_bucket))
+    error_message = "trail bucket must be named <prefix>-trail-<suffix>"
+  }
+  assert {
+    condition     = can(regex("^aws secretsmanager get-secret-value ", output.test_command))
+    error_message = "test_command must be a ready-to-run get-secret-value command"
+  }
+}
+
+run "pipeline_overrides_alert_emails_at_plan_time" {
+  command = plan
+  variables {
+    alert_emails = ["pager@example.org", "team@example.org"]
+  }
+  assert {
+    condition     = length(var.alert_emails) == 2
+    error_message = "alert_emails from -var must replace the configured default"
+  }
+}
+
+run "rejects_an_alert_email_that_is_not_an_address" {
+  command = plan
+  variables {
+    alert_emails = ["oncall@example.com", "not-an-address"]
+  }
+  expect_failures = [var.alert_emails]
+}
+
+run "rejects_an_empty_alert_email_list" {
+  command = plan
+  variables {
+    alert_emails = []
+  }
+  expect_failures = [var.alert_emails]
+}
