@@ -10,16 +10,17 @@ const SECRET_ARN = /^arn:(aws|aws-cn|aws-us-gov):secretsmanager:[a-z0-9-]+:\d{12
 /** SSM parameter names: letters, digits, `_.-/`; hierarchical names start with `/`. */
 const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
 
-const principalPattern = z
-  .string({ invalid_type_error: "must be a principal ARN string" })
-  .min(1, "must not be empty: name a principal ARN such as arn:aws:iam::123456789012:role/app")
-  .refine((v) => v.replace(/\*/g, "") !== "", {
-    message: "a bare wildcard would silence every alert; name a principal ARN such as arn:aws:sts::123456789012:assumed-role/app/*",
-  })
-  .refine((v) => PRINCIPAL_ARN.test(v), {
-    message:
-      "must be an IAM or STS principal ARN (arn:aws:iam::<account>:role/<name> or arn:aws:sts::<account>:assumed-role/<role>/<session>, '*' allowed)",
-  });
+const principalPattern = z.string({ invalid_type_error: "must be a principal ARN string" }).superRefine((v, ctx) => {
+  const problem =
+    v === ""
+      ? "must not be empty: name a principal ARN such as arn:aws:iam::123456789012:role/app"
+      : v.replace(/\*/g, "") === ""
+        ? "a bare wildcard would silence every alert; name a principal ARN such as arn:aws:sts::123456789012:assumed-role/app/*"
+        : PRINCIPAL_ARN.test(v)
+          ? undefined
+          : "must be an IAM or STS principal ARN (arn:aws:iam::<account>:role/<name> or arn:aws:sts::<account>:assumed-role/<role>/<session>, '*' allowed)";
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
 
 const secretId = z
   .string({ invalid_type_error: "must be a secret name or ARN string" })

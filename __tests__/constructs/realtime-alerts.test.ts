@@ -1,0 +1,108 @@
+import { only, resources, synthMonitoring, Synthesized, tfType } from "../helpers";
+
+describe("RealtimeAlerts", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthMonitoring();
+  });
+
+  test("rules opt in to read-only management events, which a plain ENABLED rule never receives", () => {
+    const rules = resources(s.tf, "aws_cloudwatch_event_rule");
+    expect(rules.length).toBe(12);
+    for (const rule of rules) {
+      expect(rule.state).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+      expect(rule.is_enabled).toBeUndefined();
+      expect(rule.event_bus_name).toBe("default");
+    }
+  });
+
+  test("rule patterns match CloudTrail API calls with the real detail-type, not the .cn docs' spelling", () => {
+    for (const rule of resources(s.tf, "aws_cloudwatch_event_rule")) {
+      const pattern = JSON.parse(rule.event_pattern);
+      expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
+      expect(pattern.source).toEqual(expect.arrayContaining(["aws.secretsmanager"]));
+    }
+  });
+
+  test("the successful-read rule for role sessions over public endpoints covers GetSecretValue, BatchGetSecretValue and SecureString reads", () => {
+    const rule = resources(s.tf, "aws_cloudwatch_event_rule").find((r) => r.name === "sam-test0001-read-role-pub")!;
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["aws.secretsmanager", "aws.ssm"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        errorCode: [{ exists: false }],
+        vpcEndpointId: [{ exists: false }],
+        userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: true }] } } },
+        $or: [
+          {
+            eventSource: ["secretsmanager.amazonaws.com"],
+            eventName: ["GetSecretValue", "BatchGetSecretValue"],
+            userIdentity: { arn: [{ exists: true }] },
+          },
+          {
+            eventSource: ["ssm.amazonaws.com"],
+            eventName: ["GetParameter", "GetParameters", "GetParametersByPath", "GetParameterHistory"],
+            requestParameters: { withDecryption: [true] },
+            userIdentity: { arn: [{ exists: true }] },
+          },
+        ],
+      },
+    });
+  });
+
+  test("allow-listed readers are excluded with anything-but wildcards", () => {
+    const allowed = synthMonitoring({ allowedReaders: ["arn:aws:sts::123456789012:assumed-role/app/*"] });
+    const rule = resources(allowed.tf, "aws_cloudwatch_event_rule").find((r) => r.name === "sam-test0001-read-user-pub")!;
+    const branches = JSON.parse(rule.event_pattern).detail.$or;
+    for (const b of branches) {
+      expect(b.userIdentity.arn).toEqual([{ "anything-but": { wildcard: ["arn:aws:sts::123456789012:assumed-role/app/*"] } }]);
+    }
+  });
+
+  test("each target sends to the alert topic through an input transformer, with retries and a dead-letter queue", () => {
+    const targets = resources(s.tf, "aws_cloudwatch_event_target");
+    expect(targets).toHaveLength(12);
+    for (const t of targets) {
+      expect(t.arn).toMatch(/^\$\{aws_sns_topic\..+\.arn\}$/);
+      expect(t.input_transformer.input_template).toContain("<eventName>");
+      expect(t.retry_policy).toEqual({ maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 });
+      expect(t.dead_letter_config.arn).toMatch(/^\$\{aws_sqs_queue\..+\.arn\}$/);
+    }
+  });
+
+  test("every placeholder of a transformer has an input path, and no path is unused", () => {
+    for (const t of resources(s.tf, "aws_cloudwatch_event_target")) {
+      const used = [...t.input_transformer.input_template.matchAll(/<([A-Za-z0-9_.-]+)>/g)]
+        .map((m: RegExpMatchArray) => m[1])
+        .filter((p: string) => !p.startsWith("aws.events."));
+      expect(Object.keys(t.input_transformer.input_paths).sort()).toEqual([...new Set(used)].sort());
+    }
+  });
+
+  test("dead-letter queue is encrypted and keeps failed alerts for 14 days", () => {
+    expect(s.json).toHaveResourceWithProperties(tfType("aws_sqs_queue"), {
+      name: "sam-test0001-alert-dlq",
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 1209600,
+    });
+  });
+
+  test("dead-letter queue policy lets only this stack's rules send to it", () => {
+    const policy = JSON.parse(only(s.tf, "aws_sqs_queue_policy").policy);
+    expect(policy.Statement).toHaveLength(1);
+    const st = policy.Statement[0];
+    expect(st).toMatchObject({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage" });
+    expect(st.Condition.ArnEquals["aws:SourceArn"]).toHaveLength(12);
+  });
+
+  test("without denied-read alerting only the six successful-read rules exist", () => {
+    const noDenied = synthMonitoring({ deniedReads: { enabled: false } });
+    expect(resources(noDenied.tf, "aws_cloudwatch_event_rule").map((r) => r.name).every((n: string) => n.includes("-read-"))).toBe(true);
+    expect(resources(noDenied.tf, "aws_cloudwatch_event_rule")).toHaveLength(6);
+  });
+
+  test("an event pattern over EventBridge's 2048 characters fails the synth with the reason", () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ id: `team-${i}/database-password` }));
+    expect(() => synthMonitoring({ monitoredSecrets: many })).toThrow(/event pattern for read-role-pub is \d+ characters, EventBridge allows 2048/);
+  });
+});
