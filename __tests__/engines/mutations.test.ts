@@ -1,0 +1,43 @@
+import { Testing } from "cdktf";
+import { evaluateRecord, stackModel } from "../../src/engines/stack-model";
+import { MonitoringStack } from "../../src/stacks/monitoring-stack";
+import { config } from "../helpers";
+import { OWN_FIXTURES, records, verdicts } from "../patterns/replay";
+
+/** Mutating the synthesized stack must change the offline verdicts the way AWS would. */
+describe("the offline proof notices broken links", () => {
+  const read = Object.fromEntries(records(OWN_FIXTURES))["gsv-role-session-vpce.json"];
+  let tf: Record<string, any>;
+  beforeEach(() => {
+    tf = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "m", config())));
+  });
+  const verdict = () => verdicts(evaluateRecord(stackModel(tf), read));
+
+  test("unmutated: the read alerts on both paths", () => {
+    expect(verdict()).toEqual({ metric: "read", realtime: "read" });
+  });
+
+  test("a write-only trail never delivers the read-only GetSecretValue to the log group", () => {
+    for (const t of Object.values<any>(tf.resource.aws_cloudtrail)) t.event_selector[0].read_write_type = "WriteOnly";
+    expect(verdict().metric).toBe("none");
+  });
+
+  test("rules in plain ENABLED state never receive read-only management events", () => {
+    for (const r of Object.values<any>(tf.resource.aws_cloudwatch_event_rule)) r.state = "ENABLED";
+    expect(verdict().realtime).toBe("none");
+  });
+
+  test("a wrong eventSource in the filter silences the metric path", () => {
+    for (const f of Object.values<any>(tf.resource.aws_cloudwatch_log_metric_filter)) {
+      f.pattern = f.pattern.replace("secretsmanager.amazonaws.com", "secretmanager.amazonaws.com");
+    }
+    expect(verdict().metric).toBe("none");
+  });
+
+  test("the .cn documentation's detail-type silences the real-time path", () => {
+    for (const r of Object.values<any>(tf.resource.aws_cloudwatch_event_rule)) {
+      r.event_pattern = r.event_pattern.replace("AWS API Call via CloudTrail", "Amazon API Call via CloudTrail");
+    }
+    expect(verdict().realtime).toBe("none");
+  });
+});
