@@ -66,8 +66,15 @@ export function alertTransformer(v: AlertVariant, options: AlertMessageOptions =
     "Event:   <eventId>",
     `Open:    https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>`,
     "",
-    "If this read was expected, add the caller to allowedReaders for this secret; otherwise rotate the secret and",
-    "review what else this principal did around that time (CloudTrail event history, same access key).",
+    ...(v.outcome === "success"
+      ? [
+          "If this read was expected, add the caller to allowedReaders for this secret; otherwise rotate the secret and",
+          "review what else this principal did around that time (CloudTrail event history, same access key).",
+        ]
+      : [
+          "Nothing was read. Check whether this principal should be touching secrets at all, and what else it tried",
+          "around that time (CloudTrail event history filtered by the principal or access key).",
+        ]),
     "Rule:    <aws.events.rule-name>",
   ];
   const inputTemplate = lines.join("\n");
