@@ -97,3 +97,22 @@ describe("configuration", () => {
     });
   });
 });
+
+describe("parameter configuration", () => {
+  test.each([
+    ["/prod//db", /contains an empty level/],
+    ["/aws/reference/secretsmanager/x", /reserved by AWS/],
+    ["/prod/db/", /must name a parameter, not end with/],
+    ["/prod/db password", /is not a parameter name/],
+  ])("rejects %s", (name, expected) => {
+    expect(errorLines({ ...BASE_CONFIG, parameterStore: { monitoredParameters: [name] } })).toEqual([
+      expect.stringMatching(new RegExp(`^config: parameterStore\\.monitoredParameters\\[0\\]: .*${expected.source}`)),
+    ]);
+  });
+
+  test("an empty parameter list is rejected", () => {
+    expect(errorLines({ ...BASE_CONFIG, parameterStore: { monitoredParameters: [] } })[0]).toMatch(
+      /^config: parameterStore\.monitoredParameters: must list at least one parameter/,
+    );
+  });
+});

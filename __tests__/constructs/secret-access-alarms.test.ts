@@ -48,8 +48,8 @@ describe("SecretAccessAlarms", () => {
 
   test("metric filter requires the Secrets Manager event source and GetSecretValue, not just the event name", () => {
     const filter = resources(s.tf, "aws_cloudwatch_log_metric_filter").find((f) => f.name.endsWith("-secret-reads"))!;
-    expect(filter.pattern).toContain('($.eventSource = "secretsmanager.amazonaws.com")');
-    expect(filter.pattern).toContain('($.eventName = "GetSecretValue")');
+    expect(filter.pattern).toContain('$.eventSource = "secretsmanager.amazonaws.com" && ');
+    expect(filter.pattern).toContain('$.eventName = "GetSecretValue"');
     expect(filter.log_group_name).toMatch(/^\$\{aws_cloudwatch_log_group\..+\.name\}$/);
   });
 
@@ -98,5 +98,32 @@ describe("SecretAccessAlarms", () => {
     expect(() =>
       synthMonitoring({ monitoredSecrets: [{ id: "prod/db", allowedReaders: readers }], realtimeAlerts: { enabled: false } }),
     ).toThrow(/metric filter sam-test0001-secret-read-prod-db: pattern is \d+ characters, CloudWatch Logs allows 1024/);
+  });
+});
+
+describe("SecretAccessAlarms for listed parameters", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthMonitoring({ parameterStore: { enabled: true, monitoredParameters: ["/prod/db/password", "/prod/api/token"] } });
+  });
+
+  test("one alarm per listed parameter replaces the catch-all parameter alarm", () => {
+    const alarms = resources(s.tf, "aws_cloudwatch_metric_alarm").map((a) => a.alarm_name);
+    expect(alarms).toEqual(expect.arrayContaining(["sam-test0001-parameter-read-prod-db-password", "sam-test0001-parameter-read-prod-api-token"]));
+    expect(alarms).not.toContain("sam-test0001-parameter-reads");
+  });
+
+  test("a parameter detection too long for one filter is split into filters that all feed the alarm's metric", () => {
+    const parts = resources(s.tf, "aws_cloudwatch_log_metric_filter").filter((f) => f.name.startsWith("sam-test0001-parameter-read-prod-db-password"));
+    expect(parts.map((f) => f.name).sort()).toEqual([1, 2, 3].map((i) => `sam-test0001-parameter-read-prod-db-password-part-${i}`));
+    for (const f of parts) {
+      expect(f.metric_transformation.name).toBe("sam-test0001-parameter-read-prod-db-password");
+      expect(f.pattern.length).toBeLessThanOrEqual(1024);
+      expect(f.pattern).toContain("$.requestParameters.withDecryption IS TRUE");
+    }
+    const all = parts.map((f) => f.pattern).join("\n");
+    expect(all).toContain('$.requestParameters.name = "/prod/db/password"');
+    expect(all).toContain('$.requestParameters.names[9] = "*/prod/db/password*"');
+    expect(all).toContain('$.requestParameters.path = "/prod/db"');
   });
 });

@@ -6,6 +6,7 @@ import { StackModel } from "../../src/engines/stack-model";
 const SCOPED = {
   demoSecret: { enabled: false },
   monitoredSecrets: [{ id: "prod/db", allowedReaders: ["arn:aws:sts::111122223333:assumed-role/app-role/*"] }],
+  parameterStore: { enabled: true, monitoredParameters: ["/prod/db/password"] },
 };
 
 /** Fields CloudTrail writes in every API-call record; a record lacking one is a partial excerpt. */

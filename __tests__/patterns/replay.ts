@@ -33,8 +33,8 @@ export type Verdict = "read" | "denied" | "none";
 
 /** Both paths' verdicts: the metric path (filters) and the real-time path (rules). */
 export function verdicts(v: RecordVerdict): { metric: Verdict; realtime: Verdict } {
-  const metricDenied = v.filters.some((f) => f.endsWith("-denied-reads"));
-  const metricRead = v.filters.some((f) => !f.endsWith("-denied-reads"));
+  const metricDenied = v.metrics.some((m) => m.endsWith("-denied-reads"));
+  const metricRead = v.metrics.some((m) => !m.endsWith("-denied-reads"));
   const rtDenied = v.rules.some((r) => r.rule.includes("-denied-"));
   const rtRead = v.rules.some((r) => r.rule.includes("-read-"));
   const pick = (read: boolean, denied: boolean): Verdict => (read && denied ? ("both" as never) : read ? "read" : denied ? "denied" : "none");

@@ -8,8 +8,11 @@ export interface LogMetricAlarmProps {
   readonly logGroupName: string;
   /** Metric filter and alarm name. */
   readonly name: string;
-  /** CloudWatch Logs filter pattern (≤ 1024 characters). */
-  readonly pattern: string;
+  /**
+   * CloudWatch Logs filter patterns (≤ 1024 characters each). Several patterns become several filters writing
+   * the same metric: a detection too long for one filter still has one alarm.
+   */
+  readonly patterns: readonly string[];
   readonly metricNamespace: string;
   readonly metricName: string;
   /** What the on-call reads in the alarm e-mail: what happened and what to check first. */
@@ -28,33 +31,41 @@ export interface LogMetricAlarmProps {
  * `>= 1` over one 60-second period, missing data not breaching.
  */
 export class LogMetricAlarm extends Construct {
-  readonly filter: CloudwatchLogMetricFilter;
+  readonly filters: CloudwatchLogMetricFilter[] = [];
   readonly alarm: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: LogMetricAlarmProps) {
     super(scope, id);
-    if (props.pattern.length > MAX_FILTER_PATTERN_LENGTH) {
-      throw new Error(
-        `metric filter ${props.name}: pattern is ${props.pattern.length} characters, CloudWatch Logs allows ${MAX_FILTER_PATTERN_LENGTH}; ` +
-          "shorten the allow-list or split the secrets",
-      );
+    if (props.patterns.length === 0) throw new Error(`metric filter ${props.name}: no filter pattern`);
+    for (const pattern of props.patterns) {
+      if (pattern.length > MAX_FILTER_PATTERN_LENGTH) {
+        throw new Error(
+          `metric filter ${props.name}: pattern is ${pattern.length} characters, CloudWatch Logs allows ${MAX_FILTER_PATTERN_LENGTH}; ` +
+            "shorten the allow-list or split the secrets",
+        );
+      }
     }
     const period = props.periodSeconds ?? 60;
     if (period < 60 || period % 60 !== 0) {
       throw new Error(`periodSeconds: ${period} is not a multiple of 60 (metric-filter metrics have 1-minute resolution)`);
     }
-    this.filter = new CloudwatchLogMetricFilter(this, "Filter", {
-      name: props.name,
-      logGroupName: props.logGroupName,
-      pattern: props.pattern,
-      metricTransformation: {
-        name: props.metricName,
-        namespace: props.metricNamespace,
-        value: "1",
-        // Minutes with logs but no match report 0, so graphs show "no reads" rather than gaps.
-        defaultValue: "0",
-        unit: "Count",
-      },
+    props.patterns.forEach((pattern, i) => {
+      const several = props.patterns.length > 1;
+      this.filters.push(
+        new CloudwatchLogMetricFilter(this, several ? `Filter${i + 1}` : "Filter", {
+          name: several ? `${props.name}-part-${i + 1}` : props.name,
+          logGroupName: props.logGroupName,
+          pattern,
+          metricTransformation: {
+            name: props.metricName,
+            namespace: props.metricNamespace,
+            value: "1",
+            // Minutes with logs but no match report 0, so graphs show "no reads" rather than gaps.
+            defaultValue: "0",
+            unit: "Count",
+          },
+        }),
+      );
     });
     this.alarm = new CloudwatchMetricAlarm(this, "Alarm", {
       alarmName: props.name,
@@ -71,7 +82,7 @@ export class LogMetricAlarm extends Construct {
       treatMissingData: "notBreaching",
       alarmActions: props.alarmActions,
       actionsEnabled: true,
-      dependsOn: [this.filter],
+      dependsOn: this.filters,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP } from "../patterns/filter-pattern";
-import { detectionFilterPattern, ReadDetection } from "../patterns/sensitive-reads";
+import { detectionFilterPatterns, ReadDetection } from "../patterns/sensitive-reads";
 import { LogMetricAlarm } from "./log-metric-alarm";
 
 export interface SecretAccessAlarmsProps {
@@ -24,24 +24,25 @@ export class SecretAccessAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretAccessAlarmsProps) {
     super(scope, id);
-    const total = props.detections.length + (props.otherFiltersOnLogGroup ?? 0);
+    const patterns = props.detections.map((d) => detectionFilterPatterns(d));
+    const total = patterns.reduce((n, p) => n + p.length, 0) + (props.otherFiltersOnLogGroup ?? 0);
     if (total > MAX_METRIC_FILTERS_PER_LOG_GROUP) {
       throw new Error(
         `monitoredSecrets: this configuration needs ${total} metric filters on one log group, CloudWatch Logs allows ${MAX_METRIC_FILTERS_PER_LOG_GROUP}; ` +
           "monitor fewer secrets individually (omit monitoredSecrets to watch every secret with one filter)",
       );
     }
-    for (const d of props.detections) {
+    props.detections.forEach((d, i) => {
       this.alarms[d.id] = new LogMetricAlarm(this, d.id, {
         name: `${props.namePrefix}-${d.id}`,
         logGroupName: props.logGroupName,
-        pattern: detectionFilterPattern(d),
+        patterns: patterns[i],
         metricNamespace: props.metricNamespace,
         metricName: `${props.namePrefix}-${d.id}`,
         description: describe(d),
         alarmActions: [props.topicArn],
       });
-    }
+    });
   }
 }
 

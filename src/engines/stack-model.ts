@@ -117,13 +117,17 @@ export interface RecordVerdict {
   /** The trail writes the record to the log group, so metric filters see it. */
   readonly delivered: boolean;
   readonly filters: string[];
+  /** Metrics (namespace-less names) that the matching filters increment, once each. */
+  readonly metrics: string[];
   readonly rules: RuleHit[];
 }
 
 export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): RecordVerdict {
   const delivered = trailDelivers(model.trail, record);
   const message = JSON.stringify(record);
-  const filters = delivered ? model.filters.filter((f) => f.compiled.matches(message, record)).map((f) => f.name) : [];
+  const matched = delivered ? model.filters.filter((f) => f.compiled.matches(message, record)) : [];
+  const filters = matched.map((f) => f.name);
+  const metrics = [...new Set(matched.map((f) => f.metricName))];
   const event = envelope ?? eventBridgeEnvelope(record);
   // Read-only management events reach only rules that opted in to them.
   const readOnly = record.readOnly === true || record.readOnly === "true" || (record.readOnly === undefined && /^(Get|List|Describe|BatchGet)/.test(String(record.eventName)));
@@ -136,7 +140,7 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
       const out = renderInputTransformer(r.transformer.inputPaths, r.transformer.inputTemplate, event, { ruleName: r.name });
       return { rule: r.name, message: out.text, missing: out.missing };
     });
-  return { delivered, filters, rules };
+  return { delivered, filters, metrics, rules };
 }
 
 export type { Json };

@@ -17,21 +17,25 @@ export function quote(value: string): string {
   return `"${value}"`;
 }
 
-export const eq = (selector: string, value: string): Term => `(${selector} = ${quote(value)})`;
-export const ne = (selector: string, value: string): Term => `(${selector} != ${quote(value)})`;
-export const notExists = (selector: string): Term => `(${selector} NOT EXISTS)`;
+// Comparisons are atoms; every compound term is parenthesized by `and`/`or`, so atoms need no parentheses
+// (and the 1024-character limit leaves more room for secrets and allow-lists).
+export const eq = (selector: string, value: string): Term => `${selector} = ${quote(value)}`;
+export const ne = (selector: string, value: string): Term => `${selector} != ${quote(value)}`;
+export const notExists = (selector: string): Term => `${selector} NOT EXISTS`;
 /** CloudWatch has no EXISTS operator: `= "*"` matches any present string value. */
-export const exists = (selector: string): Term => `(${selector} = "*")`;
-export const isTrue = (selector: string): Term => `(${selector} IS TRUE)`;
+export const exists = (selector: string): Term => `${selector} = "*"`;
+export const isTrue = (selector: string): Term => `${selector} IS TRUE`;
 
 export function and(...terms: Term[]): Term {
   const kept = terms.filter((t) => t !== "");
+  if (kept.length === 0) return "";
   if (kept.length === 1) return kept[0];
   return `(${kept.join(" && ")})`;
 }
 
 export function or(...terms: Term[]): Term {
   const kept = terms.filter((t) => t !== "");
+  if (kept.length === 0) return "";
   if (kept.length === 1) return kept[0];
   return `(${kept.join(" || ")})`;
 }
@@ -44,6 +48,15 @@ export function anyOf(selector: string, values: readonly string[]): Term {
 export function jsonPattern(term: Term): string {
   const inner = term.startsWith("(") && balancedOuter(term) ? term.slice(1, -1) : term;
   return `{ ${inner} }`;
+}
+
+/** `and(common…, or(rest of each alternative…))`: hoists terms every alternative shares, to keep patterns short. */
+export function factoredOr(alternatives: readonly (readonly Term[])[]): Term {
+  const kept = alternatives.map((a) => a.filter((t) => t !== ""));
+  const common = kept[0].filter((t) => kept.every((a) => a.includes(t)));
+  const rest = kept.map((a) => and(...a.filter((t) => !common.includes(t))));
+  if (rest.some((r) => r === "" || r === "()")) return and(...common);
+  return and(...common, or(...rest));
 }
 
 function balancedOuter(term: string): boolean {

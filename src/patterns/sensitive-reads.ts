@@ -4,7 +4,8 @@
  * Pure: no cdktf imports; the offline engines evaluate exactly what these functions return.
  */
 import * as fp from "./filter-pattern";
-import { secretIdMatchers, SecretIdMatchers } from "./secret-ids";
+import { MAX_NAMES_PER_GET_PARAMETERS, parameterMatchers } from "./parameter-names";
+import { secretIdMatchers } from "./secret-ids";
 
 export const SECRETS_MANAGER = "secretsmanager.amazonaws.com";
 export const SSM = "ssm.amazonaws.com";
@@ -31,6 +32,8 @@ export interface ReadScope {
   readonly allowedReaders: readonly string[];
   /** Alert on SecureString reads (`withDecryption: true`) from Parameter Store. */
   readonly parameterReads: boolean;
+  /** Parameters to watch (names); undefined watches every SecureString read. */
+  readonly parameters?: readonly string[];
   /** Alert on read attempts that failed (any errorCode): probing is worth a page even when nothing was read. */
   readonly deniedReads: boolean;
 }
@@ -45,11 +48,24 @@ export interface ReadDetection {
   readonly branches: readonly ReadBranch[];
 }
 
-/** One alternative of a detection: an API family, optionally one secret, and who may call it unalerted. */
+/** Which request field names the resource read, and the values that mean "the watched one". */
+export interface ResourceMatch {
+  /** Path under the record, e.g. `["requestParameters", "secretId"]`. */
+  readonly field: readonly string[];
+  readonly exact: readonly string[];
+  readonly wildcards: readonly string[];
+  /**
+   * The field is an array (e.g. GetParameters' `names`); the filter pattern checks indices 0…n-1 because
+   * CloudWatch selectors cannot say "any element". EventBridge matches any element natively.
+   */
+  readonly arrayLength?: number;
+}
+
+/** One alternative of a detection: an API family, optionally one resource, and who may call it unalerted. */
 export interface ReadBranch {
   readonly eventSource: string;
   readonly eventNames: readonly string[];
-  readonly secret?: SecretIdMatchers;
+  readonly resource?: ResourceMatch;
   readonly withDecryption?: boolean;
   readonly allowedReaders: readonly string[];
 }
@@ -88,7 +104,7 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
           {
             eventSource: SECRETS_MANAGER,
             eventNames: SECRET_VALUE_READS,
-            secret: matchers,
+            resource: { field: ["requestParameters", "secretId"], exact: matchers.exact, wildcards: matchers.wildcards },
             allowedReaders: uniq([...global, ...secret.allowedReaders]),
           },
         ],
@@ -102,8 +118,30 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
       branches: [{ eventSource: SECRETS_MANAGER, eventNames: BATCH_SECRET_READS, allowedReaders: global }],
     });
   }
-  if (scope.parameterReads) {
+  if (scope.parameterReads && scope.parameters === undefined) {
     detections.push({ id: "parameter-reads", title: "SecureString parameter read", outcome: "success", branches: [parameterBranch] });
+  } else if (scope.parameterReads && scope.parameters !== undefined) {
+    const seen = new Set<string>();
+    for (const name of scope.parameters) {
+      const m = parameterMatchers(name);
+      const id = `parameter-read-${slug(name)}`;
+      if (seen.has(id)) throw new Error(`parameterStore.monitoredParameters: ${name} is listed twice`);
+      seen.add(id);
+      const common = { eventSource: SSM, withDecryption: true, allowedReaders: global };
+      const branches: ReadBranch[] = [
+        { ...common, eventNames: ["GetParameter", "GetParameterHistory"], resource: { field: ["requestParameters", "name"], exact: m.exact, wildcards: m.wildcards } },
+        {
+          ...common,
+          eventNames: ["GetParameters"],
+          // Per index the filter keeps one wildcard covering name, selectors and ARN, to stay within 1024 characters.
+          resource: { field: ["requestParameters", "names"], exact: [], wildcards: [`*${name}*`], arrayLength: MAX_NAMES_PER_GET_PARAMETERS },
+        },
+      ];
+      if (m.ancestorPaths.length > 0) {
+        branches.push({ ...common, eventNames: ["GetParametersByPath"], resource: { field: ["requestParameters", "path"], exact: m.ancestorPaths, wildcards: [] } });
+      }
+      detections.push({ id, title: `Read of SecureString parameter ${name}`, outcome: "success", branches });
+    }
   }
   if (scope.deniedReads) {
     const families: ReadBranch[] = [
@@ -135,23 +173,41 @@ function allowListTerm(allowed: readonly string[]): fp.Term {
   return fp.or(fp.notExists(ARN), fp.and(...allowed.map((a) => fp.ne(ARN, a))));
 }
 
-function branchTerm(b: ReadBranch): fp.Term {
-  const secretTerm = b.secret
-    ? fp.or(...[...b.secret.exact, ...b.secret.wildcards].map((v) => fp.eq("$.requestParameters.secretId", v)))
-    : "";
-  return fp.and(
+function branchTerms(b: ReadBranch): fp.Term[] {
+  const r = b.resource;
+  const selectors = r
+    ? r.arrayLength
+      ? Array.from({ length: r.arrayLength }, (_, i) => `$.${r.field.join(".")}[${i}]`)
+      : [`$.${r.field.join(".")}`]
+    : [];
+  const resourceTerm = r ? fp.or(...selectors.flatMap((sel) => [...r.exact, ...r.wildcards].map((v) => fp.eq(sel, v)))) : "";
+  return [
     fp.eq("$.eventSource", b.eventSource),
     fp.anyOf("$.eventName", b.eventNames),
     b.withDecryption ? fp.isTrue("$.requestParameters.withDecryption") : "",
-    secretTerm,
+    resourceTerm,
     allowListTerm(b.allowedReaders),
-  );
+  ];
 }
 
 /** The filter pattern of a detection's metric filter. */
 export function detectionFilterPattern(d: ReadDetection): string {
+  return patternOf(d, d.branches);
+}
+
+/**
+ * The filter patterns a detection needs: one when it fits CloudWatch's 1024 characters, else one per branch.
+ * All of them feed the detection's one metric, so the alarm is the same either way.
+ */
+export function detectionFilterPatterns(d: ReadDetection): string[] {
+  const whole = patternOf(d, d.branches);
+  if (whole.length <= fp.MAX_FILTER_PATTERN_LENGTH || d.branches.length === 1) return [whole];
+  return d.branches.map((b) => patternOf(d, [b]));
+}
+
+function patternOf(d: ReadDetection, branches: readonly ReadBranch[]): string {
   const outcome = d.outcome === "success" ? fp.notExists("$.errorCode") : fp.exists("$.errorCode");
-  return fp.jsonPattern(fp.and(fp.or(...d.branches.map(branchTerm)), outcome));
+  return fp.jsonPattern(fp.and(fp.factoredOr(branches.map(branchTerms)), outcome));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -190,12 +246,11 @@ export function variantKey(v: AlertVariant): string {
 /** What one branch (API family, secret, allow-list) adds to the variant's shared conditions. */
 function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
   const branch: Record<string, unknown> = { eventSource: [b.eventSource], eventName: [...b.eventNames] };
-  const requestParameters: Record<string, unknown> = {};
-  if (b.withDecryption) requestParameters.withDecryption = [true];
-  if (b.secret) {
-    requestParameters.secretId = [...b.secret.exact, ...b.secret.wildcards.map((w) => ({ wildcard: w }))];
+  if (b.withDecryption) mergeInto(branch, { requestParameters: { withDecryption: [true] } });
+  if (b.resource) {
+    const values = [...b.resource.exact, ...b.resource.wildcards.map((w) => ({ wildcard: w }))];
+    mergeInto(branch, nest(b.resource.field, values));
   }
-  if (Object.keys(requestParameters).length > 0) branch.requestParameters = requestParameters;
   if (v.identity !== "no-arn") {
     branch.userIdentity = {
       arn: b.allowedReaders.length > 0 ? [{ "anything-but": { wildcard: [...b.allowedReaders] } }] : [{ exists: true }],
@@ -225,6 +280,10 @@ export function variantEventPattern(detections: readonly ReadDetection[], v: Ale
   else detail.$or = branches;
   const sources = uniq(branchList.map((b) => `aws.${b.eventSource.replace(".amazonaws.com", "")}`));
   return { source: sources, "detail-type": [CLOUDTRAIL_API_CALL], detail };
+}
+
+function nest(path: readonly string[], leaf: unknown): Record<string, unknown> {
+  return path.reduceRight<Record<string, unknown>>((acc, key) => ({ [key]: acc }), leaf as never);
 }
 
 function mergeInto(target: Record<string, unknown>, extra: Record<string, unknown>): void {

@@ -152,6 +152,7 @@ export function readScope(config: MonitorConfig, demoSecretName?: string): ReadS
     secrets,
     allowedReaders: config.allowedReaders,
     parameterReads: config.parameterStore.enabled,
+    parameters: config.parameterStore.monitoredParameters,
     deniedReads: config.deniedReads.enabled,
   };
 }

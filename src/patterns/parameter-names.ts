@@ -1,0 +1,37 @@
+/**
+ * How callers name an SSM parameter in CloudTrail: `requestParameters.name` (GetParameter, GetParameterHistory)
+ * as the name, `name:version`, `name:label` or the ARN; `requestParameters.names` (GetParameters, up to 10); and
+ * `requestParameters.path` (GetParametersByPath) as any ancestor path of the parameter.
+ */
+
+export interface ParameterMatchers {
+  readonly name: string;
+  /** Exact values and `*` wildcards for `name` and each element of `names`. */
+  readonly exact: readonly string[];
+  readonly wildcards: readonly string[];
+  /** Paths whose GetParametersByPath can return the parameter (recursive or not: a false alarm beats a miss). */
+  readonly ancestorPaths: readonly string[];
+}
+
+/** GetParameters accepts at most this many names in one call. */
+export const MAX_NAMES_PER_GET_PARAMETERS = 10;
+
+export function parameterMatchers(name: string): ParameterMatchers {
+  const arnTail = name.startsWith("/") ? `parameter${name}` : `parameter/${name}`;
+  const ancestorPaths: string[] = [];
+  if (name.startsWith("/")) {
+    const levels = name.split("/").filter(Boolean);
+    ancestorPaths.push("/");
+    for (let i = 1; i < levels.length; i++) {
+      const p = `/${levels.slice(0, i).join("/")}`;
+      ancestorPaths.push(p, `${p}/`);
+    }
+  }
+  return {
+    name,
+    exact: [name],
+    // name:version / name:label selectors, and the ARN with or without a selector.
+    wildcards: [`${name}:*`, `arn:*:ssm:*:*:${arnTail}`, `arn:*:ssm:*:*:${arnTail}:*`],
+    ancestorPaths,
+  };
+}
