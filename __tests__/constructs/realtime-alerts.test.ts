@@ -1,3 +1,4 @@
+import { readDetections, variantEventPatterns } from "../../src/patterns/sensitive-reads";
 import { only, resources, synthMonitoring, Synthesized, tfType } from "../helpers";
 
 describe("RealtimeAlerts", () => {
@@ -101,8 +102,27 @@ describe("RealtimeAlerts", () => {
     expect(resources(noDenied.tf, "aws_cloudwatch_event_rule")).toHaveLength(6);
   });
 
-  test("an event pattern over EventBridge's 2048 characters fails the synth with the reason", () => {
+  test("secrets that do not fit one 2048-character pattern are packed into extra rules of the same variant", () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ id: `team-${i}/database-password` }));
-    expect(() => synthMonitoring({ monitoredSecrets: many })).toThrow(/event pattern for read-role-pub is \d+ characters, EventBridge allows 2048/);
+    const big = synthMonitoring({ monitoredSecrets: many });
+    const rules = resources(big.tf, "aws_cloudwatch_event_rule");
+    const roleRules = rules.filter((r) => /-read-role-pub(-\d+)?$/.test(r.name));
+    expect(roleRules.length).toBeGreaterThan(1);
+    for (const r of rules) expect(r.event_pattern.length).toBeLessThanOrEqual(2048);
+    const secretIds = roleRules.flatMap((r) => (JSON.parse(r.event_pattern).detail.$or ?? [JSON.parse(r.event_pattern).detail]))
+      .map((b: any) => b.requestParameters?.secretId?.[0])
+      .filter(Boolean);
+    expect(secretIds).toEqual(expect.arrayContaining(many.map((m) => m.id)));
+    const policy = JSON.parse(only(big.tf, "aws_sns_topic_policy").policy);
+    expect(policy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toHaveLength(rules.length);
+  });
+
+  test("one branch too long for any rule is refused with the reason", () => {
+    const detections = readDetections({ allowedReaders: [], parameterReads: true, deniedReads: false });
+    const variant = { outcome: "success", identity: "principal", network: "public" } as const;
+    expect(variantEventPatterns(detections, variant)).toHaveLength(1);
+    expect(() => variantEventPatterns(detections, variant, 300)).toThrow(
+      /event pattern for read-user-pub needs \d+ characters for one secretsmanager.amazonaws.com branch, EventBridge allows 300/,
+    );
   });
 });

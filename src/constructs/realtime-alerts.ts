@@ -7,9 +7,8 @@ import { alertTransformer } from "../patterns/alert-message";
 import {
   AlertVariant,
   alertVariants,
-  MAX_EVENT_PATTERN_LENGTH,
   ReadDetection,
-  variantEventPattern,
+  variantEventPatterns,
   variantKey,
 } from "../patterns/sensitive-reads";
 import { policyDocument } from "./policy";
@@ -60,35 +59,32 @@ export class RealtimeAlerts extends Construct {
     });
     for (const variant of alertVariants(outcomes)) {
       const key = variantKey(variant);
-      const pattern = JSON.stringify(variantEventPattern(props.detections, variant));
-      if (pattern.length > MAX_EVENT_PATTERN_LENGTH) {
-        throw new Error(
-          `monitoredSecrets: the event pattern for ${key} is ${pattern.length} characters, EventBridge allows ${MAX_EVENT_PATTERN_LENGTH}; ` +
-            "shorten the allow-lists or list fewer secrets",
-        );
-      }
-      const rule = new CloudwatchEventRule(this, `Rule-${key}`, {
-        name: `${props.namePrefix}-${key}`,
-        description: `Secret reads (${key}) from CloudTrail, rendered for the on-call`,
-        eventBusName: "default",
-        eventPattern: pattern,
-        // Secret reads are read-only management events; a plain ENABLED rule never receives them.
-        state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
-      });
       const transformer = alertTransformer(variant, { consoleHost: props.consoleHost });
-      const target = new CloudwatchEventTarget(this, `Target-${key}`, {
-        rule: rule.name,
-        eventBusName: "default",
-        targetId: "alert-topic",
-        arn: props.topicArn,
-        inputTransformer: { inputPaths: transformer.inputPaths, inputTemplate: transformer.inputTemplate },
-        retryPolicy: {
-          maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 86_400,
-          maximumRetryAttempts: props.maximumRetryAttempts ?? 185,
-        },
-        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      // Many listed secrets or parameters may not fit one pattern: extra rules (`-2`, `-3`, …) take the rest.
+      variantEventPatterns(props.detections, variant).forEach((pattern, i) => {
+        const id = i === 0 ? key : `${key}-${i + 1}`;
+        const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
+          name: `${props.namePrefix}-${id}`,
+          description: `Secret reads (${key}) from CloudTrail, rendered for the on-call`,
+          eventBusName: "default",
+          eventPattern: JSON.stringify(pattern),
+          // Secret reads are read-only management events; a plain ENABLED rule never receives them.
+          state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+        });
+        const target = new CloudwatchEventTarget(this, `Target-${id}`, {
+          rule: rule.name,
+          eventBusName: "default",
+          targetId: "alert-topic",
+          arn: props.topicArn,
+          inputTransformer: { inputPaths: transformer.inputPaths, inputTemplate: transformer.inputTemplate },
+          retryPolicy: {
+            maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 86_400,
+            maximumRetryAttempts: props.maximumRetryAttempts ?? 185,
+          },
+          deadLetterConfig: { arn: this.deadLetterQueue.arn },
+        });
+        this.rules.push({ variant, rule, target });
       });
-      this.rules.push({ variant, rule, target });
     }
     this.deadLetterQueuePolicy = new SqsQueuePolicy(this, "DeadLetterQueuePolicy", {
       queueUrl: this.deadLetterQueue.url,

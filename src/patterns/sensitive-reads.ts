@@ -267,6 +267,40 @@ function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
 export function variantEventPattern(detections: readonly ReadDetection[], v: AlertVariant): EventPattern {
   const branchList = detections.filter((d) => d.outcome === v.outcome).flatMap((d) => d.branches);
   if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
+  return patternForBranches(branchList, v);
+}
+
+/**
+ * The variant's patterns, each within `maxLength` characters of JSON: all branches in one pattern when they
+ * fit, else packed in order into as few patterns as fit (one rule each). Throws when one branch alone is too long.
+ */
+export function variantEventPatterns(
+  detections: readonly ReadDetection[],
+  v: AlertVariant,
+  maxLength = MAX_EVENT_PATTERN_LENGTH,
+): EventPattern[] {
+  const branchList = detections.filter((d) => d.outcome === v.outcome).flatMap((d) => d.branches);
+  if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
+  const size = (bs: ReadBranch[]) => JSON.stringify(patternForBranches(bs, v)).length;
+  const packs: ReadBranch[][] = [];
+  let current: ReadBranch[] = [];
+  for (const b of branchList) {
+    if (current.length > 0 && size([...current, b]) > maxLength) {
+      packs.push(current);
+      current = [];
+    }
+    current.push(b);
+    if (size(current) > maxLength) {
+      throw new Error(
+        `the event pattern for ${variantKey(v)} needs ${size(current)} characters for one ${b.eventSource} branch, EventBridge allows ${maxLength}; shorten the allow-lists`,
+      );
+    }
+  }
+  packs.push(current);
+  return packs.map((bs) => patternForBranches(bs, v));
+}
+
+function patternForBranches(branchList: readonly ReadBranch[], v: AlertVariant): EventPattern {
   const detail: Record<string, unknown> = {
     errorCode: [{ exists: v.outcome === "denied" }],
     vpcEndpointId: [{ exists: v.network === "vpc-endpoint" }],
