@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { JsonValueSplitter, recordsOf, StreamItem } from "../../src/engines/record-stream";
+
+const rec = (i: number) => ({ eventSource: "secretsmanager.amazonaws.com", eventName: "GetSecretValue", eventID: `id-${i}`, requestParameters: { secretId: `s}{"]${i}` } });
+
+async function collect(paths: string[]): Promise<StreamItem[]> {
+  const out: StreamItem[] = [];
+  for await (const item of recordsOf(paths)) out.push(item);
+  return out;
+}
+
+describe("record stream", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sam-stream-"));
+
+  test("a CloudTrail log file split one character at a time yields each record of its Records array", () => {
+    const text = JSON.stringify({ Records: [rec(1), rec(2), rec(3)] });
+    const values: string[] = [];
+    const splitter = new JsonValueSplitter((v) => values.push(v));
+    for (const c of text) splitter.push(c);
+    expect(splitter.end()).toBe(true);
+    expect(values.map((v) => JSON.parse(v).eventID)).toEqual(["id-1", "id-2", "id-3"]);
+  });
+
+  test("gzipped log files, single records, JSON Lines and EventBridge envelopes in a directory tree", async () => {
+    const sub = join(dir, "tree", "AWSLogs", "111122223333");
+    require("node:fs").mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, "a.json.gz"), gzipSync(JSON.stringify({ Records: [rec(1), rec(2)] })));
+    writeFileSync(join(dir, "tree", "b.json"), JSON.stringify(rec(3), null, 2));
+    writeFileSync(join(dir, "tree", "c.jsonl"), `${JSON.stringify(rec(4))}\n${JSON.stringify(rec(5))}\n`);
+    writeFileSync(join(dir, "tree", "d.json"), JSON.stringify({ "detail-type": "AWS API Call via CloudTrail", source: "aws.secretsmanager", time: "2026-11-20T00:00:00Z", detail: rec(6) }));
+    const items = await collect([join(dir, "tree")]);
+    expect(items.every((i) => i.kind === "record")).toBe(true);
+    expect(items.map((i) => (i.kind === "record" ? i.value.record.eventID : null)).sort()).toEqual(["id-1", "id-2", "id-3", "id-4", "id-5", "id-6"]);
+    const env = items.find((i) => i.kind === "record" && i.value.record.eventID === "id-6");
+    expect(env?.kind === "record" && env.value.envelope?.["detail-type"]).toBe("AWS API Call via CloudTrail");
+  });
+
+  test("malformed input is reported with file and reason, and the stream goes on", async () => {
+    writeFileSync(join(dir, "truncated.json"), JSON.stringify({ Records: [rec(1)] }).slice(0, -5));
+    writeFileSync(join(dir, "notcloudtrail.json"), JSON.stringify({ hello: "world" }));
+    writeFileSync(join(dir, "good.json"), JSON.stringify(rec(9)));
+    writeFileSync(join(dir, "corrupt.json.gz"), "this is not gzip");
+    const items = await collect([join(dir, "truncated.json"), join(dir, "notcloudtrail.json"), join(dir, "corrupt.json.gz"), join(dir, "good.json")]);
+    const malformed = items.filter((i) => i.kind === "malformed").map((i) => (i.kind === "malformed" ? `${i.value.file.split("/").pop()}: ${i.value.reason}` : ""));
+    expect(malformed).toEqual([
+      "truncated.json: truncated JSON at end of file",
+      "notcloudtrail.json: not a CloudTrail record (needs eventName and eventSource)",
+      expect.stringMatching(/^corrupt\.json\.gz: unreadable: /),
+    ]);
+    // The truncated file was cut inside its only record: just good.json yields one.
+    expect(items.filter((i) => i.kind === "record")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { buildApp } from "../../src/app";
+import { main } from "../../src/simulate/cli";
+import { config } from "../helpers";
+import { OWN_FIXTURES, SHARED_FIXTURES } from "../patterns/replay";
+
+/** Runs the CLI, capturing what it prints. */
+async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe("simulate CLI over the synthesized stack", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "sam-sim-"));
+  beforeAll(() => {
+    const { app } = buildApp(config(), new App({ outdir }));
+    app.synth();
+  });
+
+  test("--json: every project fixture gets its expected verdict on both paths, and the read alarm fires in the first minute with a read", async () => {
+    const expected: Record<string, Record<string, string>> = JSON.parse(readFileSync(join(OWN_FIXTURES, "expected.json"), "utf8"));
+    const files = Object.keys(expected).map((f) => join(OWN_FIXTURES, f));
+    const { code, out } = await run(["--out", outdir, "--json", ...files.flatMap((f) => ["--events", f])]);
+    expect(code).toBe(0);
+    const lines = out.map((l) => JSON.parse(l));
+    for (const r of lines.filter((l) => l.type === "record")) {
+      const name = r.file.split("/").pop();
+      const want = expected[name].default;
+      const metric = r.filters.some((f: string) => f.endsWith("-denied-reads")) ? "denied" : r.filters.length ? "read" : "none";
+      const realtime = r.rules.some((h: any) => h.rule.includes("-denied-")) ? "denied" : r.rules.length ? "read" : "none";
+      expect({ name, metric, realtime }).toEqual({ name, metric: want, realtime: want });
+    }
+    const alarm = lines.find((l) => l.type === "alarm" && l.alarm === "sam-test0001-secret-reads");
+    expect(alarm.firstAlarm).toBe("2026-11-20T14:03:00.000Z");
+    const summary = lines.at(-1);
+    expect(summary).toMatchObject({ type: "summary", records: files.length, malformed: 0, stack: "secret-access-monitor" });
+  });
+
+  const sharedPresent = existsSync(join(SHARED_FIXTURES, "expected.json"));
+  (sharedPresent ? test : test.skip)("--json over the shared corpus: 0 false negatives and 0 false positives", async () => {
+    const expected: Record<string, { secretRead: boolean; deniedRead: boolean }> = JSON.parse(readFileSync(join(SHARED_FIXTURES, "expected.json"), "utf8"));
+    const { code, out } = await run(["--out", outdir, "--json", "--events", SHARED_FIXTURES]);
+    expect(code).toBe(1); // expected.json itself is not a CloudTrail record
+    const records = out.map((l) => JSON.parse(l)).filter((l) => l.type === "record");
+    expect(records).toHaveLength(Object.keys(expected).length);
+    const wrong = records.filter((r) => {
+      const e = expected[r.file.slice(SHARED_FIXTURES.length + 1)];
+      const read = r.filters.some((f: string) => !f.endsWith("-denied-reads"));
+      const denied = r.filters.some((f: string) => f.endsWith("-denied-reads"));
+      return read !== e.secretRead || denied !== e.deniedRead || (r.rules.length > 0) !== (e.secretRead || e.deniedRead);
+    });
+    expect(wrong.map((r) => r.file)).toEqual([]);
+  });
+
+  test("text output shows the rendered message, the alarm timeline and the summary", async () => {
+    const { code, out } = await run(["--out", outdir, "--events", join(OWN_FIXTURES, "gsv-role-session-vpce.json")]);
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain("real-time: sam-test0001-read-role-vpce");
+    expect(text).toContain("| Who:     arn:aws:sts::111122223333:assumed-role/developer/dev-session (AssumedRole)");
+    expect(text).toMatch(/sam-test0001-secret-reads: 2026-11-20T14:0\d:00\.000Z INSUFFICIENT_DATA→ALARM \(notifies\)/);
+    expect(text).toMatch(/^summary: 1 records read, 1 delivered to the log group, 1 matched, 1 real-time alerts, 1 alarm notifications, 0 malformed/m);
+  });
+
+  test("malformed input is reported with file and reason; the exit code says so", async () => {
+    const bad = join(outdir, "bad.json");
+    writeFileSync(bad, "{ not json");
+    const { code, err } = await run(["--out", outdir, "--events", bad, "--events", join(OWN_FIXTURES, "gsv-partial-arn.json")]);
+    expect(code).toBe(1);
+    expect(err.join("\n")).toMatch(/malformed: .*bad\.json.*: (truncated JSON at end of file|invalid JSON)/);
+  });
+
+  test.each([
+    [["--events"], /^simulate: --events: needs a value$/],
+    [["--bogus"], /^simulate: --bogus: unknown argument; allowed: --events, --stack, --out, --json, --all$/],
+    [[], /^simulate: --events: required/],
+    [["--events", "/nonexistent/file.json"], /^simulate: --events: \/nonexistent\/file\.json does not exist$/],
+  ])("bad arguments %j exit 2 with one line", async (args, expected) => {
+    const { code, err } = await run(args as string[]);
+    expect(code).toBe(2);
+    expect(err).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test("an unknown --stack names the stacks that exist", async () => {
+    const { code, err } = await run(["--out", outdir, "--stack", "nope", "--events", OWN_FIXTURES]);
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/--stack: nope is not in .*; allowed: secret-access-monitor/);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * Streams CloudTrail records out of files without loading a whole file: single-record JSON, CloudTrail log files
+ * (`{"Records":[…]}`, gzipped as CloudTrail writes them to S3), JSON Lines, EventBridge envelopes, and
+ * directory trees of those. Each record is parsed on its own; a malformed one is reported and skipped.
+ * Pure Node: no cdktf imports.
+ */
+import { createReadStream, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { createGunzip } from "node:zlib";
+
+export interface StreamedRecord {
+  readonly file: string;
+  /** Position of the record in its file (0-based). */
+  readonly index: number;
+  readonly record: Record<string, unknown>;
+  /** The EventBridge envelope, when the input was one. */
+  readonly envelope?: Record<string, unknown>;
+}
+
+export interface Malformed {
+  readonly file: string;
+  readonly index?: number;
+  readonly reason: string;
+}
+
+export type StreamItem = { kind: "record"; value: StreamedRecord } | { kind: "malformed"; value: Malformed };
+
+/** Files under a path, depth first in name order; `.json`, `.jsonl`, `.gz` and extension-less files. */
+export function inputFiles(path: string): string[] {
+  const st = statSync(path);
+  if (!st.isDirectory()) return [path];
+  const out: string[] = [];
+  for (const name of readdirSync(path).sort()) {
+    const p = join(path, name);
+    if (statSync(p).isDirectory()) out.push(...inputFiles(p));
+    else if (/\.(json|jsonl|gz)$/i.test(name) || !name.includes(".")) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Splits a stream of JSON text into its top-level values, or — inside a `{"Records": [...]}` wrapper — into
+ * the array's elements, tracking strings and nesting so no value needs the whole file in memory.
+ */
+export class JsonValueSplitter {
+  private buf = "";
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private start = -1;
+  /** Depth at which values are emitted: 0 for top-level values, 2 inside a Records wrapper. */
+  private emitDepth = 0;
+  private decided = false;
+  private scanFrom = 0;
+
+  constructor(private readonly onValue: (text: string) => void) {}
+
+  push(chunk: string): void {
+    this.buf += chunk;
+    this.scan(false);
+  }
+
+  private scan(final: boolean): void {
+    const b = this.buf;
+    let i = this.scanFrom;
+    let waitAt = -1;
+    for (; i < b.length; i++) {
+      const c = b.charCodeAt(i);
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === 92 /* \ */) this.escape = true;
+        else if (c === 34 /* " */) this.inString = false;
+        continue;
+      }
+      if (c === 34) {
+        this.inString = true;
+        continue;
+      }
+      if (c === 123 /* { */ || c === 91 /* [ */) {
+        if (!this.decided && this.depth === 0 && c === 123) {
+          if (!final && b.length - i < 64) {
+            waitAt = i; // too little text to tell a Records wrapper from a record: wait for the next chunk
+            break;
+          }
+          this.decided = true;
+          this.emitDepth = /^\{\s*"Records"\s*:\s*\[/.test(b.slice(i, i + 64)) ? 2 : 0;
+        }
+        if (this.depth === this.emitDepth && this.start < 0) this.start = i;
+        this.depth++;
+      } else if (c === 125 /* } */ || c === 93 /* ] */) {
+        this.depth--;
+        if (this.depth === this.emitDepth && this.start >= 0) {
+          this.onValue(b.slice(this.start, i + 1));
+          this.start = -1;
+        }
+        if (this.depth === 0) {
+          this.decided = false;
+          this.emitDepth = 0;
+        }
+      }
+    }
+    // Keep only the unfinished value (or the undecided start) for the next chunk.
+    const keepFrom = waitAt >= 0 ? waitAt : this.start >= 0 ? this.start : b.length;
+    this.buf = b.slice(keepFrom);
+    if (this.start >= 0) this.start -= keepFrom;
+    this.scanFrom = waitAt >= 0 ? 0 : this.buf.length;
+  }
+
+  /** Flushes what is left; false when the input ended inside a value. */
+  end(): boolean {
+    this.scan(true);
+    return this.depth === 0 && !this.inString && this.buf.trim() === "";
+  }
+}
+
+/** Streams the records of one file. */
+export async function* recordsOfFile(file: string): AsyncGenerator<StreamItem> {
+  const raw = createReadStream(file);
+  const source = /\.gz$/i.test(file) ? raw.pipe(createGunzip()) : raw;
+  source.setEncoding("utf8");
+  const values: string[] = [];
+  const splitter = new JsonValueSplitter((text) => values.push(text));
+  let index = 0;
+  try {
+    for await (const chunk of source) {
+      splitter.push(chunk as string);
+      for (const text of values.splice(0)) yield classify(file, index++, text);
+    }
+  } catch (err) {
+    yield { kind: "malformed", value: { file, reason: `unreadable: ${(err as Error).message}` } };
+    return;
+  }
+  const complete = splitter.end();
+  for (const text of values.splice(0)) yield classify(file, index++, text);
+  if (!complete) yield { kind: "malformed", value: { file, index, reason: "truncated JSON at end of file" } };
+  else if (index === 0) yield { kind: "malformed", value: { file, reason: "no JSON record in file" } };
+}
+
+function classify(file: string, index: number, text: string): StreamItem {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { kind: "malformed", value: { file, index, reason: `invalid JSON: ${(err as Error).message}` } };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { kind: "malformed", value: { file, index, reason: "not a JSON object" } };
+  }
+  const obj = value as Record<string, unknown>;
+  if (typeof obj["detail-type"] === "string" && typeof obj.detail === "object" && obj.detail !== null) {
+    return { kind: "record", value: { file, index, record: obj.detail as Record<string, unknown>, envelope: obj } };
+  }
+  if (typeof obj.eventName !== "string" || typeof obj.eventSource !== "string") {
+    return { kind: "malformed", value: { file, index, reason: "not a CloudTrail record (needs eventName and eventSource)" } };
+  }
+  return { kind: "record", value: { file, index, record: obj } };
+}
+
+/** Streams every record of every input path in order. */
+export async function* recordsOf(paths: readonly string[]): AsyncGenerator<StreamItem> {
+  for (const p of paths) {
+    let files: string[];
+    try {
+      files = inputFiles(p);
+    } catch (err) {
+      yield { kind: "malformed", value: { file: p, reason: `unreadable: ${(err as Error).message}` } };
+      continue;
+    }
+    for (const f of files) yield* recordsOfFile(f);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `npm run simulate -- --events <file|dir> [--events …] [--stack <name>] [--out <cdktf.out>] [--json] [--all]`
+ *
+ * Exit codes: 0 all input read, 1 some input malformed or unreadable (the run goes on), 2 bad arguments or
+ * no synthesized stack.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { simulate, RecordResult } from "./simulate";
+
+const USAGE = "usage: npm run simulate -- --events <file|dir> [--events …] [--stack <name>] [--out <dir>] [--json] [--all]";
+
+interface Args {
+  events: string[];
+  stack?: string;
+  out: string;
+  json: boolean;
+  all: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { events: [], out: "cdktf.out", json: false, all: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a}: needs a value`);
+      return v;
+    };
+    if (a === "--events") args.events.push(value());
+    else if (a === "--stack") args.stack = value();
+    else if (a === "--out") args.out = value();
+    else if (a === "--json") args.json = true;
+    else if (a === "--all") args.all = true;
+    else if (a === "--help" || a === "-h") throw new UsageError(USAGE);
+    else throw new UsageError(`${a}: unknown argument; allowed: --events, --stack, --out, --json, --all`);
+  }
+  if (args.events.length === 0) throw new UsageError("--events: required (a CloudTrail file, gzipped log file or directory)");
+  for (const e of args.events) if (!existsSync(e)) throw new UsageError(`--events: ${e} does not exist`);
+  return args;
+}
+
+class UsageError extends Error {}
+
+function loadStack(out: string, stack?: string): { name: string; tf: Record<string, any> } {
+  const stacksDir = join(out, "stacks");
+  if (!existsSync(stacksDir)) throw new UsageError(`--out: ${stacksDir} not found; run npm run synth first`);
+  const names = readdirSync(stacksDir).filter((n) => existsSync(join(stacksDir, n, "cdk.tf.json")));
+  const candidates = stack ? [stack] : names.filter((n) => JSON.parse(readFileSync(join(stacksDir, n, "cdk.tf.json"), "utf8")).resource?.aws_cloudwatch_log_metric_filter);
+  if (stack && !names.includes(stack)) throw new UsageError(`--stack: ${stack} is not in ${stacksDir}; allowed: ${names.join(", ")}`);
+  if (candidates.length !== 1) throw new UsageError(`--stack: choose one of ${names.join(", ")}`);
+  const name = candidates[0];
+  return { name, tf: JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8")) };
+}
+
+function printRecord(r: RecordResult, all: boolean): void {
+  if (!all && r.filters.length === 0 && r.rules.length === 0) return;
+  const where = `${r.file}#${r.index}`;
+  const paths = [r.filters.length ? `metric: ${r.filters.join(", ")}` : "", r.rules.length ? `real-time: ${r.rules.map((h) => h.rule).join(", ")}` : ""].filter(Boolean);
+  console.log(`${r.eventTime ?? "(no time)"}  ${r.eventSource} ${r.eventName}  ${where}`);
+  console.log(`  ${paths.join(" | ") || (r.delivered ? "no match" : "not delivered to the log group by the trail")}`);
+  for (const hit of r.rules) {
+    if (hit.message) console.log(hit.message.replace(/^/gm, "    | "));
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: Args;
+  let stack: { name: string; tf: Record<string, any> };
+  try {
+    args = parseArgs(argv);
+    stack = loadStack(args.out, args.stack);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`simulate: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  const patterns = [
+    ...Object.values<any>(stack.tf.resource?.aws_cloudwatch_log_metric_filter ?? {}).map((f) => f.pattern),
+    ...Object.values<any>(stack.tf.resource?.aws_cloudwatch_event_rule ?? {}).map((r) => r.event_pattern),
+  ];
+  if (patterns.some((p) => String(p).includes("${"))) {
+    console.error("simulate: warning: patterns reference Terraform values (a random suffix?); those parts match only literally. Synthesize with MONITOR_SUFFIX for exact results.");
+  }
+  const { alarms, summary } = await simulate(stack.tf, args.events, {
+    onRecord: (r) => (args.json ? console.log(JSON.stringify(r)) : printRecord(r, args.all)),
+    onMalformed: (m) =>
+      args.json
+        ? console.log(JSON.stringify({ type: "malformed", ...m }))
+        : console.error(`malformed: ${m.file}${m.index !== undefined ? `#${m.index}` : ""}: ${m.reason}`),
+  });
+  if (args.json) {
+    for (const a of alarms) console.log(JSON.stringify({ type: "alarm", ...a }));
+    console.log(JSON.stringify({ ...summary, stack: stack.name }));
+  } else {
+    console.log(`\nalarms (${stack.name}):`);
+    for (const a of alarms) {
+      const steps = a.transitions.map((t) => `${t.time} ${t.from}→${t.to}${t.notified.length ? " (notifies)" : ""}`);
+      console.log(`  ${a.alarm}: ${steps.length ? steps.join("; ") : "no transition"}; final ${a.finalState}`);
+    }
+    const s = summary;
+    console.log(
+      `\nsummary: ${s.records} records read, ${s.delivered} delivered to the log group, ${s.matched} matched, ` +
+        `${s.realtimeAlerts} real-time alerts, ${s.alarmNotifications} alarm notifications, ${s.malformed} malformed, ${s.undated} without a usable time`,
+    );
+  }
+  return summary.malformed > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`simulate: ${(err as Error).message}`);
+      process.exit(2);
+    },
+  );
+}
