@@ -6,9 +6,9 @@ import { JsonValueSplitter, recordsOf, StreamItem } from "../../src/engines/reco
 
 const rec = (i: number) => ({ eventSource: "secretsmanager.amazonaws.com", eventName: "GetSecretValue", eventID: `id-${i}`, requestParameters: { secretId: `s}{"]${i}` } });
 
-async function collect(paths: string[]): Promise<StreamItem[]> {
+async function collect(paths: string[], wholeFileLimit?: number): Promise<StreamItem[]> {
   const out: StreamItem[] = [];
-  for await (const item of recordsOf(paths)) out.push(item);
+  for await (const item of recordsOf(paths, wholeFileLimit)) out.push(item);
   return out;
 }
 
@@ -24,26 +24,32 @@ describe("record stream", () => {
     expect(values.map((v) => JSON.parse(v).eventID)).toEqual(["id-1", "id-2", "id-3"]);
   });
 
-  test("gzipped log files, single records, JSON Lines and EventBridge envelopes in a directory tree", async () => {
+  test.each([
+    ["parsed whole", undefined],
+    ["split while streaming", 0],
+  ])("gzipped log files, single records, JSON Lines and EventBridge envelopes in a directory tree (%s)", async (_mode, limit) => {
     const sub = join(dir, "tree", "AWSLogs", "111122223333");
     require("node:fs").mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, "a.json.gz"), gzipSync(JSON.stringify({ Records: [rec(1), rec(2)] })));
     writeFileSync(join(dir, "tree", "b.json"), JSON.stringify(rec(3), null, 2));
     writeFileSync(join(dir, "tree", "c.jsonl"), `${JSON.stringify(rec(4))}\n${JSON.stringify(rec(5))}\n`);
     writeFileSync(join(dir, "tree", "d.json"), JSON.stringify({ "detail-type": "AWS API Call via CloudTrail", source: "aws.secretsmanager", time: "2026-11-20T00:00:00Z", detail: rec(6) }));
-    const items = await collect([join(dir, "tree")]);
+    const items = await collect([join(dir, "tree")], limit);
     expect(items.every((i) => i.kind === "record")).toBe(true);
     expect(items.map((i) => (i.kind === "record" ? i.value.record.eventID : null)).sort()).toEqual(["id-1", "id-2", "id-3", "id-4", "id-5", "id-6"]);
     const env = items.find((i) => i.kind === "record" && i.value.record.eventID === "id-6");
     expect(env?.kind === "record" && env.value.envelope?.["detail-type"]).toBe("AWS API Call via CloudTrail");
   });
 
-  test("malformed input is reported with file and reason, and the stream goes on", async () => {
+  test.each([
+    ["parsed whole", undefined],
+    ["split while streaming", 0],
+  ])("malformed input is reported with file and reason, and the stream goes on (%s)", async (_mode, limit) => {
     writeFileSync(join(dir, "truncated.json"), JSON.stringify({ Records: [rec(1)] }).slice(0, -5));
     writeFileSync(join(dir, "notcloudtrail.json"), JSON.stringify({ hello: "world" }));
     writeFileSync(join(dir, "good.json"), JSON.stringify(rec(9)));
     writeFileSync(join(dir, "corrupt.json.gz"), "this is not gzip");
-    const items = await collect([join(dir, "truncated.json"), join(dir, "notcloudtrail.json"), join(dir, "corrupt.json.gz"), join(dir, "good.json")]);
+    const items = await collect([join(dir, "truncated.json"), join(dir, "notcloudtrail.json"), join(dir, "corrupt.json.gz"), join(dir, "good.json")], limit);
     const malformed = items.filter((i) => i.kind === "malformed").map((i) => (i.kind === "malformed" ? `${i.value.file.split("/").pop()}: ${i.value.reason}` : ""));
     expect(malformed).toEqual([
       "truncated.json: truncated JSON at end of file",

@@ -8,9 +8,12 @@ import { config } from "../helpers";
 import { OWN_FIXTURES, SHARED_FIXTURES } from "../patterns/replay";
 
 /** Runs the CLI, capturing what it prints. */
-async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+async function run(argsIn: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
+  let args = argsIn;
+  // Jest cannot load TypeScript in worker threads: evaluate in this thread (the worker path has its own test).
+  args = [...args, "--workers", "1"];
   const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
   const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
   try {
@@ -84,7 +87,7 @@ describe("simulate CLI over the synthesized stack", () => {
 
   test.each([
     [["--events"], /^simulate: --events: needs a value$/],
-    [["--bogus"], /^simulate: --bogus: unknown argument; allowed: --events, --stack, --out, --json, --all$/],
+    [["--bogus"], /^simulate: --bogus: unknown argument; allowed: --events, --stack, --out, --json, --all, --stats, --workers$/],
     [[], /^simulate: --events: required/],
     [["--events", "/nonexistent/file.json"], /^simulate: --events: \/nonexistent\/file\.json does not exist$/],
   ])("bad arguments %j exit 2 with one line", async (args, expected) => {

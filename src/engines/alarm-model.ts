@@ -60,6 +60,13 @@ export class MetricSeries {
     return out;
   }
 
+  /** Every (minute, value, count), for moving a series between threads. */
+  entries(): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    for (const [minute, values] of this.minutes) for (const [v, c] of values) out.push([minute, v, c]);
+    return out;
+  }
+
   /** Minutes that received values, in no particular order. */
   minuteKeys(): IterableIterator<number> {
     return this.minutes.keys();

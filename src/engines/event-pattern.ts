@@ -12,82 +12,130 @@ const isObj = (x: Json): x is Obj => typeof x === "object" && x !== null && !Arr
 export class EventPatternError extends Error {}
 
 export function matchesEventPattern(pattern: Obj, event: Json): boolean {
-  return matchObject(pattern, event, "");
+  return compileEventPattern(pattern)(event);
 }
 
-function matchObject(pattern: Obj, node: Json, path: string): boolean {
+type Matcher = (node: Json) => boolean;
+type LeafTest = (v: Json) => boolean;
+
+/** Compiles a pattern once into a matcher (wildcards become regular expressions once, not per event). */
+export function compileEventPattern(pattern: Obj): (event: Json) => boolean {
+  return compileObject(pattern, "");
+}
+
+function compileObject(pattern: Obj, path: string): Matcher {
+  const checks: Matcher[] = [];
   for (const [key, spec] of Object.entries(pattern)) {
     if (key === "$or") {
       if (!Array.isArray(spec) || spec.length < 2) throw new EventPatternError(`${path}$or needs an array of at least two patterns`);
-      if (!spec.some((branch) => matchObject(branch as Obj, node, path))) return false;
-      continue;
-    }
-    const child = isObj(node) && Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
-    const present = isObj(node) && Object.prototype.hasOwnProperty.call(node, key);
-    if (Array.isArray(spec)) {
-      if (!matchLeaf(spec, child, present, `${path}${key}`)) return false;
+      const branches = spec.map((b) => compileObject(b as Obj, path));
+      checks.push((node) => branches.some((b) => b(node)));
+    } else if (Array.isArray(spec)) {
+      const leaf = compileLeaf(spec, `${path}${key}`);
+      checks.push((node) => {
+        const present = isObj(node) && Object.prototype.hasOwnProperty.call(node, key);
+        return leaf(present ? (node as Obj)[key] : undefined, present);
+      });
     } else if (isObj(spec)) {
-      if (!matchObject(spec, isObj(child) ? child : undefined, `${path}${key}.`)) return false;
+      const inner = compileObject(spec, `${path}${key}.`);
+      checks.push((node) => {
+        const child = isObj(node) ? node[key] : undefined;
+        return inner(isObj(child) ? child : undefined);
+      });
     } else {
       throw new EventPatternError(`${path}${key}: pattern values must be arrays or objects`);
     }
   }
-  return true;
+  return (node) => {
+    for (const c of checks) if (!c(node)) return false;
+    return true;
+  };
 }
 
-function matchLeaf(matchers: Json[], value: Json, present: boolean, path: string): boolean {
-  // exists looks at leaves only: a key holding an object counts as absent.
-  const leafPresent = present && !isObj(value);
-  const values: Json[] = Array.isArray(value) ? value : [value];
-  return matchers.some((m) => {
-    if (isObj(m) && "exists" in m) return m.exists === leafPresent;
-    if (!leafPresent) return false;
-    if (isObj(m) && "anything-but" in m) return values.every((v) => !anythingButExcludes(m["anything-but"], v, path));
-    return values.some((v) => matchOne(m, v, path));
+function compileLeaf(matchers: Json[], path: string): (value: Json, present: boolean) => boolean {
+  const compiled = matchers.map((m): ((value: Json, leafPresent: boolean, values: Json[]) => boolean) => {
+    if (isObj(m) && "exists" in m) {
+      const want = m.exists === true;
+      return (_v, leafPresent) => leafPresent === want;
+    }
+    if (isObj(m) && "anything-but" in m) {
+      const excludes = compileAnythingBut(m["anything-but"], path);
+      return (_v, leafPresent, values) => leafPresent && values.every((v) => !excludes(v));
+    }
+    const test = compileOne(m, path);
+    return (_v, leafPresent, values) => leafPresent && values.some(test);
   });
+  return (value, present) => {
+    // exists looks at leaves only: a key holding an object counts as absent.
+    const leafPresent = present && !isObj(value);
+    const values: Json[] = Array.isArray(value) ? value : [value];
+    return compiled.some((c) => c(value, leafPresent, values));
+  };
 }
 
-function matchOne(m: Json, v: Json, path: string): boolean {
-  if (!isObj(m)) return m === v || (typeof m === "number" && typeof v === "number" && m === v);
+function compileOne(m: Json, path: string): LeafTest {
+  if (!isObj(m)) return (v) => m === v;
   const [op, arg] = Object.entries(m)[0] ?? [];
+  const str = (f: (v: string) => boolean): LeafTest => (v) => typeof v === "string" && f(v);
   switch (op) {
     case "prefix":
-      if (isObj(arg)) return typeof v === "string" && typeof arg["equals-ignore-case"] === "string" && v.toLowerCase().startsWith((arg["equals-ignore-case"] as string).toLowerCase());
-      return typeof v === "string" && typeof arg === "string" && v.startsWith(arg);
+      if (isObj(arg) && typeof arg["equals-ignore-case"] === "string") {
+        const p = (arg["equals-ignore-case"] as string).toLowerCase();
+        return str((v) => v.toLowerCase().startsWith(p));
+      }
+      if (typeof arg === "string") return str((v) => v.startsWith(arg));
+      break;
     case "suffix":
-      if (isObj(arg)) return typeof v === "string" && typeof arg["equals-ignore-case"] === "string" && v.toLowerCase().endsWith((arg["equals-ignore-case"] as string).toLowerCase());
-      return typeof v === "string" && typeof arg === "string" && v.endsWith(arg);
+      if (isObj(arg) && typeof arg["equals-ignore-case"] === "string") {
+        const p = (arg["equals-ignore-case"] as string).toLowerCase();
+        return str((v) => v.toLowerCase().endsWith(p));
+      }
+      if (typeof arg === "string") return str((v) => v.endsWith(arg));
+      break;
     case "equals-ignore-case":
-      return typeof v === "string" && typeof arg === "string" && v.toLowerCase() === arg.toLowerCase();
+      if (typeof arg === "string") {
+        const lower = arg.toLowerCase();
+        return str((v) => v.toLowerCase() === lower);
+      }
+      break;
     case "wildcard":
-      return typeof v === "string" && typeof arg === "string" && wildcard(arg, path).test(v);
-    case "numeric":
-      return typeof v === "number" && numeric(arg as Json[], v, path);
+      if (typeof arg === "string") {
+        const re = wildcard(arg, path);
+        return str((v) => re.test(v));
+      }
+      break;
+    case "numeric": {
+      const check = compileNumeric(arg as Json[], path);
+      return (v) => typeof v === "number" && check(v);
+    }
     case "cidr":
-      return typeof v === "string" && typeof arg === "string" && inCidr(v, arg);
-    default:
-      throw new EventPatternError(`${path}: unknown matcher ${JSON.stringify(m)}`);
+      if (typeof arg === "string") return str((v) => inCidr(v, arg));
+      break;
   }
+  throw new EventPatternError(`${path}: unknown matcher ${JSON.stringify(m)}`);
 }
 
-function anythingButExcludes(arg: Json, v: Json, path: string): boolean {
-  if (Array.isArray(arg)) return arg.some((x) => x === v);
-  if (!isObj(arg)) return arg === v;
+function compileAnythingBut(arg: Json, path: string): LeafTest {
+  if (Array.isArray(arg)) return (v) => arg.some((x) => x === v);
+  if (!isObj(arg)) return (v) => arg === v;
   const [op, inner] = Object.entries(arg)[0] ?? [];
-  const list = Array.isArray(inner) ? inner : [inner];
-  if (typeof v !== "string") return false;
+  const list = (Array.isArray(inner) ? inner : [inner]).filter((p): p is string => typeof p === "string");
+  const str = (f: (v: string) => boolean): LeafTest => (v) => typeof v === "string" && f(v);
   switch (op) {
     case "prefix":
-      return list.some((p) => typeof p === "string" && v.startsWith(p));
+      return str((v) => list.some((p) => v.startsWith(p)));
     case "suffix":
-      return list.some((p) => typeof p === "string" && v.endsWith(p));
-    case "equals-ignore-case":
-      return list.some((p) => typeof p === "string" && v.toLowerCase() === p.toLowerCase());
-    case "wildcard":
-      return list.some((p) => typeof p === "string" && wildcard(p, path).test(v));
-    default:
-      throw new EventPatternError(`${path}: unknown anything-but matcher ${JSON.stringify(arg)}`);
+      return str((v) => list.some((p) => v.endsWith(p)));
+    case "equals-ignore-case": {
+      const lower = list.map((p) => p.toLowerCase());
+      return str((v) => lower.includes(v.toLowerCase()));
+    }
+    case "wildcard": {
+      const res = list.map((p) => wildcard(p, path));
+      return str((v) => res.some((re) => re.test(v)));
+    }
   }
+  throw new EventPatternError(`${path}: unknown anything-but matcher ${JSON.stringify(arg)}`);
 }
 
 /** EventBridge wildcards: `*` is zero or more characters, `\\*` a literal star, `\\\\` a backslash; `**` is invalid. */
@@ -109,16 +157,20 @@ function wildcard(glob: string, path: string): RegExp {
 
 const escapeRegExp = (c: string) => c.replace(/[.+?^${}()|[\]\\*]/g, "\\$&");
 
-function numeric(spec: Json[], v: number, path: string): boolean {
+function compileNumeric(spec: Json[], path: string): (v: number) => boolean {
   if (!Array.isArray(spec) || spec.length % 2 !== 0) throw new EventPatternError(`${path}: numeric needs operator/value pairs`);
+  const checks: ((v: number) => boolean)[] = [];
   for (let i = 0; i < spec.length; i += 2) {
     const op = spec[i];
     const x = spec[i + 1] as number;
-    const ok = op === "=" ? v === x : op === "<" ? v < x : op === "<=" ? v <= x : op === ">" ? v > x : op === ">=" ? v >= x : null;
-    if (ok === null) throw new EventPatternError(`${path}: unknown numeric operator ${String(op)}`);
-    if (!ok) return false;
+    if (op === "=") checks.push((v) => v === x);
+    else if (op === "<") checks.push((v) => v < x);
+    else if (op === "<=") checks.push((v) => v <= x);
+    else if (op === ">") checks.push((v) => v > x);
+    else if (op === ">=") checks.push((v) => v >= x);
+    else throw new EventPatternError(`${path}: unknown numeric operator ${String(op)}`);
   }
-  return true;
+  return (v) => checks.every((c) => c(v));
 }
 
 function inCidr(ip: string, cidr: string): boolean {

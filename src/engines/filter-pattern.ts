@@ -14,7 +14,7 @@ export class FilterPatternError extends Error {
 type Json = unknown;
 type Selector = (string | number)[];
 type Value =
-  | { kind: "string"; text: string }
+  | { kind: "string"; text: string; test: (v: string) => boolean }
   | { kind: "number"; num: number }
   | { kind: "regex"; re: RegExp };
 
@@ -26,13 +26,21 @@ type Node =
 
 export interface CompiledPattern {
   readonly kind: "json" | "terms" | "delimited" | "all";
-  /** Whether a log event (its raw message text) matches. */
-  matches(message: string, parsed?: Json): boolean;
+  /**
+   * Whether a log event matches: its raw message text (or a function producing it, called only by patterns
+   * that read text), and optionally the already-parsed JSON.
+   */
+  matches(message: string | (() => string), parsed?: Json): boolean;
+  /**
+   * Values a top-level string property must have for the pattern to match at all (e.g. `eventSource`), or
+   * undefined when the pattern does not pin it: lets a caller skip patterns that cannot match.
+   */
+  requiredValues(property: string): ReadonlySet<string> | undefined;
 }
 
 export function compileFilterPattern(pattern: string): CompiledPattern {
   const trimmed = pattern.trim();
-  if (trimmed === "" || trimmed === '""' || trimmed === '" "') return { kind: "all", matches: () => true };
+  if (trimmed === "" || trimmed === '""' || trimmed === '" "') return { kind: "all", matches: () => true, requiredValues: () => undefined };
   if (trimmed.startsWith("{")) return compileJson(pattern);
   if (trimmed.startsWith("[")) return compileDelimited(pattern);
   return compileTerms(pattern);
@@ -49,7 +57,7 @@ function compileJson(pattern: string): CompiledPattern {
       let event = parsed;
       if (event === undefined) {
         try {
-          event = JSON.parse(message);
+          event = JSON.parse(typeof message === "string" ? message : message());
         } catch {
           return false;
         }
@@ -57,7 +65,31 @@ function compileJson(pattern: string): CompiledPattern {
       if (typeof event !== "object" || event === null) return false;
       return evalNode(tree, event);
     },
+    requiredValues: (property) => requiredValues(tree, property),
   };
+}
+
+function requiredValues(node: Node, property: string): Set<string> | undefined {
+  switch (node.op) {
+    case "cmp":
+      return node.cmp === "=" && node.value.kind === "string" && !node.value.text.includes("*") &&
+        node.selector.length === 1 && node.selector[0] === property
+        ? new Set([node.value.text])
+        : undefined;
+    case "and": {
+      const l = requiredValues(node.left, property);
+      const r = requiredValues(node.right, property);
+      if (l && r) return new Set([...l].filter((v) => r.has(v)));
+      return l ?? r;
+    }
+    case "or": {
+      const l = requiredValues(node.left, property);
+      const r = requiredValues(node.right, property);
+      return l && r ? new Set([...l, ...r]) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 class JsonParser {
@@ -184,7 +216,7 @@ class JsonParser {
       }
       if (j >= this.src.length) this.fail("unterminated string");
       this.i = j + 1;
-      return { kind: "string", text };
+      return stringValue(text);
     }
     if (this.peek("%")) {
       const end = this.src.indexOf("%", this.i + 1);
@@ -201,7 +233,7 @@ class JsonParser {
     if (!m) this.fail("expected a value");
     this.i += m[0].length;
     if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(m[0])) return { kind: "number", num: Number(m[0]) };
-    return { kind: "string", text: m[0] };
+    return stringValue(m[0]);
   }
 }
 
@@ -218,6 +250,13 @@ function resolve(event: Json, selector: Selector): Json | undefined {
     }
   }
   return node;
+}
+
+/** A string operand, its wildcard compiled once: exact strings compare directly. */
+function stringValue(text: string): Value {
+  if (!text.includes("*")) return { kind: "string", text, test: (v) => v === text };
+  const re = wildcardToRegExp(text);
+  return { kind: "string", text, test: (v) => re.test(v) };
 }
 
 /** `*` matches any run of characters (including none); everything else is literal and case-sensitive. */
@@ -255,7 +294,7 @@ function evalNode(node: Node, event: Json): boolean {
         }
       }
       const text = String(v);
-      const hit = value.kind === "regex" ? value.re.test(text) : wildcardToRegExp(value.text).test(text);
+      const hit = value.kind === "regex" ? value.re.test(text) : value.test(text);
       return cmp === "=" ? hit : !hit;
     }
   }
@@ -276,7 +315,9 @@ function compileTerms(pattern: string): CompiledPattern {
   const none = tokens.filter((t) => t.mode === "none");
   return {
     kind: "terms",
-    matches(message) {
+    requiredValues: () => undefined,
+    matches(input) {
+      const message = typeof input === "string" ? input : input();
       if (none.some((t) => message.includes(t.text))) return false;
       if (!all.every((t) => message.includes(t.text))) return false;
       return any.length === 0 || any.some((t) => message.includes(t.text));
@@ -302,8 +343,9 @@ function compileDelimited(pattern: string): CompiledPattern {
   const fields: (FieldSpec | "...")[] = specs.map((spec) => (spec === "..." ? "..." : fieldSpec(spec, pattern)));
   return {
     kind: "delimited",
-    matches(message) {
-      return matchFields(fields, splitDelimited(message));
+    requiredValues: () => undefined,
+    matches(input) {
+      return matchFields(fields, splitDelimited(typeof input === "string" ? input : input()));
     },
   };
 }

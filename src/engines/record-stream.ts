@@ -46,7 +46,6 @@ export class JsonValueSplitter {
   private buf = "";
   private depth = 0;
   private inString = false;
-  private escape = false;
   private start = -1;
   /** Depth at which values are emitted: 0 for top-level values, 2 inside a Records wrapper. */
   private emitDepth = 0;
@@ -64,16 +63,32 @@ export class JsonValueSplitter {
     const b = this.buf;
     let i = this.scanFrom;
     let waitAt = -1;
-    for (; i < b.length; i++) {
-      const c = b.charCodeAt(i);
+    // Jump from one structural character to the next instead of visiting every character.
+    const structural = /["{}[\]]/g;
+    while (i < b.length) {
       if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (c === 92 /* \ */) this.escape = true;
-        else if (c === 34 /* " */) this.inString = false;
+        const q = b.indexOf('"', i);
+        if (q < 0) {
+          i = b.length;
+          break;
+        }
+        let backslashes = 0;
+        for (let k = q - 1; k >= 0 && b.charCodeAt(k) === 92; k--) backslashes++;
+        i = q + 1;
+        if (backslashes % 2 === 0) this.inString = false;
         continue;
       }
+      structural.lastIndex = i;
+      const m = structural.exec(b);
+      if (!m) {
+        i = b.length;
+        break;
+      }
+      i = m.index;
+      const c = b.charCodeAt(i);
       if (c === 34) {
         this.inString = true;
+        i++;
         continue;
       }
       if (c === 123 /* { */ || c === 91 /* [ */) {
@@ -87,7 +102,7 @@ export class JsonValueSplitter {
         }
         if (this.depth === this.emitDepth && this.start < 0) this.start = i;
         this.depth++;
-      } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      } else {
         this.depth--;
         if (this.depth === this.emitDepth && this.start >= 0) {
           this.onValue(b.slice(this.start, i + 1));
@@ -98,6 +113,7 @@ export class JsonValueSplitter {
           this.emitDepth = 0;
         }
       }
+      i++;
     }
     // Keep only the unfinished value (or the undecided start) for the next chunk.
     const keepFrom = waitAt >= 0 ? waitAt : this.start >= 0 ? this.start : b.length;
@@ -113,27 +129,77 @@ export class JsonValueSplitter {
   }
 }
 
-/** Streams the records of one file. */
-export async function* recordsOfFile(file: string): AsyncGenerator<StreamItem> {
-  const raw = createReadStream(file);
-  const source = /\.gz$/i.test(file) ? raw.pipe(createGunzip()) : raw;
-  source.setEncoding("utf8");
+/**
+ * Files up to this size (after decompression) are parsed in one native JSON.parse — CloudTrail writes log files
+ * of a few megabytes every few minutes, so memory stays bounded by the largest file, not by the input. Larger
+ * files are split by the streaming splitter.
+ */
+export const WHOLE_FILE_PARSE_LIMIT = 64 * 1024 * 1024;
+
+/** Streams the records of one file, a batch at a time. */
+export async function* batchesOfFile(file: string, wholeFileLimit = WHOLE_FILE_PARSE_LIMIT): AsyncGenerator<StreamItem[]> {
+  // Large read and inflate chunks: fewer buffers to allocate, concatenate and collect.
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const source = /\.gz$/i.test(file) ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  const buffered: Buffer[] = [];
+  let bufferedBytes = 0;
+  let splitter: JsonValueSplitter | undefined;
   const values: string[] = [];
-  const splitter = new JsonValueSplitter((text) => values.push(text));
   let index = 0;
+  const decoder = new TextDecoder("utf-8");
   try {
-    for await (const chunk of source) {
-      splitter.push(chunk as string);
-      for (const text of values.splice(0)) yield classify(file, index++, text);
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (!splitter) {
+        buffered.push(chunk);
+        bufferedBytes += chunk.length;
+        if (bufferedBytes <= wholeFileLimit) continue;
+        splitter = new JsonValueSplitter((text) => values.push(text));
+        for (const b of buffered.splice(0)) splitter.push(decoder.decode(b, { stream: true }));
+      } else {
+        splitter.push(decoder.decode(chunk, { stream: true }));
+      }
+      if (values.length > 0) yield values.splice(0).map((text) => classify(file, index++, text));
     }
   } catch (err) {
-    yield { kind: "malformed", value: { file, reason: `unreadable: ${(err as Error).message}` } };
+    yield [{ kind: "malformed", value: { file, reason: `unreadable: ${(err as Error).message}` } }];
+    return;
+  }
+  if (!splitter) {
+    yield wholeFile(file, Buffer.concat(buffered).toString("utf8"));
     return;
   }
   const complete = splitter.end();
-  for (const text of values.splice(0)) yield classify(file, index++, text);
-  if (!complete) yield { kind: "malformed", value: { file, index, reason: "truncated JSON at end of file" } };
-  else if (index === 0) yield { kind: "malformed", value: { file, reason: "no JSON record in file" } };
+  const tail: StreamItem[] = values.splice(0).map((text) => classify(file, index++, text));
+  if (!complete) tail.push({ kind: "malformed", value: { file, index, reason: "truncated JSON at end of file" } });
+  else if (index === 0) tail.push({ kind: "malformed", value: { file, reason: "no JSON record in file" } });
+  yield tail;
+}
+
+/** A whole file in memory: one JSON document (a log file, a record, an envelope) or JSON Lines. */
+function wholeFile(file: string, text: string): StreamItem[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    // Not one document: JSON Lines, concatenated values, or malformed — the splitter tells them apart.
+    const values: string[] = [];
+    const splitter = new JsonValueSplitter((v) => values.push(v));
+    splitter.push(text);
+    const complete = splitter.end();
+    const items = values.map((v, i) => classify(file, i, v));
+    if (!complete) items.push({ kind: "malformed", value: { file, index: values.length, reason: "truncated JSON at end of file" } });
+    else if (items.length === 0) items.push({ kind: "malformed", value: { file, reason: "no JSON record in file" } });
+    return items;
+  }
+  if (typeof doc === "object" && doc !== null && !Array.isArray(doc) && Array.isArray((doc as { Records?: unknown }).Records)) {
+    return ((doc as { Records: unknown[] }).Records).map((r, i) => classifyValue(file, i, r));
+  }
+  return [classifyValue(file, 0, doc)];
+}
+
+/** Streams the records of one file. */
+export async function* recordsOfFile(file: string): AsyncGenerator<StreamItem> {
+  for await (const batch of batchesOfFile(file)) yield* batch;
 }
 
 function classify(file: string, index: number, text: string): StreamItem {
@@ -143,6 +209,10 @@ function classify(file: string, index: number, text: string): StreamItem {
   } catch (err) {
     return { kind: "malformed", value: { file, index, reason: `invalid JSON: ${(err as Error).message}` } };
   }
+  return classifyValue(file, index, value);
+}
+
+function classifyValue(file: string, index: number, value: unknown): StreamItem {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { kind: "malformed", value: { file, index, reason: "not a JSON object" } };
   }
@@ -156,16 +226,21 @@ function classify(file: string, index: number, text: string): StreamItem {
   return { kind: "record", value: { file, index, record: obj } };
 }
 
-/** Streams every record of every input path in order. */
-export async function* recordsOf(paths: readonly string[]): AsyncGenerator<StreamItem> {
+/** Streams every record of every input path in order, a batch at a time. */
+export async function* batchesOf(paths: readonly string[], wholeFileLimit = WHOLE_FILE_PARSE_LIMIT): AsyncGenerator<StreamItem[]> {
   for (const p of paths) {
     let files: string[];
     try {
       files = inputFiles(p);
     } catch (err) {
-      yield { kind: "malformed", value: { file: p, reason: `unreadable: ${(err as Error).message}` } };
+      yield [{ kind: "malformed", value: { file: p, reason: `unreadable: ${(err as Error).message}` } }];
       continue;
     }
-    for (const f of files) yield* recordsOfFile(f);
+    for (const f of files) yield* batchesOfFile(f, wholeFileLimit);
   }
+}
+
+/** Streams every record of every input path in order. */
+export async function* recordsOf(paths: readonly string[], wholeFileLimit = WHOLE_FILE_PARSE_LIMIT): AsyncGenerator<StreamItem> {
+  for await (const batch of batchesOf(paths, wholeFileLimit)) yield* batch;
 }

@@ -5,7 +5,7 @@
  * Pure: no cdktf imports.
  */
 import { compileFilterPattern, CompiledPattern } from "./filter-pattern";
-import { matchesEventPattern } from "./event-pattern";
+import { compileEventPattern } from "./event-pattern";
 import { renderInputTransformer } from "./input-transformer";
 
 type Json = unknown;
@@ -17,12 +17,18 @@ export interface ModelFilter {
   readonly metricName: string;
   readonly namespace: string;
   readonly compiled: CompiledPattern;
+  /** eventSource values the pattern requires, when it pins them: other records skip this filter. */
+  readonly eventSources?: ReadonlySet<string>;
 }
 
 export interface ModelRule {
   readonly name: string;
   readonly state: string;
   readonly pattern: Obj;
+  /** The pattern compiled once. */
+  readonly matches: (event: Json) => boolean;
+  /** The event `source` values the pattern accepts, when it lists plain strings: other events skip the rule. */
+  readonly sources?: ReadonlySet<string>;
   readonly transformer?: { inputPaths: Record<string, string>; inputTemplate: string };
 }
 
@@ -35,6 +41,11 @@ export interface ModelTrail {
 export interface StackModel {
   readonly filters: ModelFilter[];
   readonly rules: ModelRule[];
+  /**
+   * When every filter pins its eventSource and every rule its source: the eventSources any of them can match.
+   * A record from another service is only counted, not evaluated.
+   */
+  readonly relevantEventSources?: ReadonlySet<string>;
   readonly trail?: ModelTrail;
   readonly alarms: Obj[];
 }
@@ -49,14 +60,17 @@ export function stackModel(tf: Obj): StackModel {
     metricName: f.metric_transformation.name,
     namespace: f.metric_transformation.namespace,
     compiled: compileFilterPattern(f.pattern),
-  }));
+  })).map((f) => ({ ...f, eventSources: f.compiled.requiredValues("eventSource") }));
   const targets = values(r.aws_cloudwatch_event_target);
   const rules = values(r.aws_cloudwatch_event_rule).map((rule) => {
     const target = targets.find((t) => t.rule === rule.name || String(t.rule).includes(ruleRef(r, rule)));
+    const pattern = JSON.parse(rule.event_pattern);
     return {
       name: rule.name,
       state: rule.state ?? (rule.is_enabled === false ? "DISABLED" : "ENABLED"),
-      pattern: JSON.parse(rule.event_pattern),
+      pattern,
+      matches: compileEventPattern(pattern),
+      sources: Array.isArray(pattern.source) && pattern.source.every((x: unknown) => typeof x === "string") ? new Set<string>(pattern.source) : undefined,
       transformer: target?.input_transformer
         ? { inputPaths: target.input_transformer.input_paths, inputTemplate: target.input_transformer.input_template }
         : undefined,
@@ -72,7 +86,12 @@ export function stackModel(tf: Obj): StackModel {
       excludedSources: mgmt?.exclude_management_event_sources ?? [],
     };
   }
-  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm) };
+  let relevantEventSources: Set<string> | undefined;
+  if (filters.every((f) => f.eventSources) && rules.every((x) => x.sources)) {
+    relevantEventSources = new Set(filters.flatMap((f) => [...f.eventSources!]));
+    for (const x of rules) for (const src of x.sources!) relevantEventSources.add(`${src.replace(/^aws\./, "")}.amazonaws.com`);
+  }
+  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources };
 }
 
 function ruleRef(resources: Obj, rule: Obj): string {
@@ -91,9 +110,14 @@ export function trailDelivers(trail: ModelTrail | undefined, record: Obj): boole
   return true;
 }
 
+/** The EventBridge `source` of a CloudTrail record: `secretsmanager.amazonaws.com` → `aws.secretsmanager`. */
+export function sourceOf(record: Obj): string {
+  return typeof record.eventSource === "string" ? `aws.${record.eventSource.replace(/\.amazonaws\.com$/, "")}` : "aws.unknown";
+}
+
 /** The EventBridge event CloudTrail sends for an API-call record. */
 export function eventBridgeEnvelope(record: Obj): Obj {
-  const source = typeof record.eventSource === "string" ? `aws.${record.eventSource.replace(/\.amazonaws\.com$/, "")}` : "aws.unknown";
+  const source = sourceOf(record);
   return {
     version: "0",
     id: "00000000-0000-0000-0000-000000000000",
@@ -122,19 +146,31 @@ export interface RecordVerdict {
   readonly rules: RuleHit[];
 }
 
+const NOTHING: string[] = [];
+
 export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): RecordVerdict {
   const delivered = trailDelivers(model.trail, record);
-  const message = JSON.stringify(record);
-  const matched = delivered ? model.filters.filter((f) => f.compiled.matches(message, record)) : [];
+  if (!envelope && model.relevantEventSources && !model.relevantEventSources.has(record.eventSource as string)) {
+    return { delivered, filters: NOTHING, metrics: NOTHING, rules: [] };
+  }
+  let text: string | undefined;
+  const message = () => (text ??= JSON.stringify(record));
+  const eventSource = record.eventSource as string;
+  const matched = delivered
+    ? model.filters.filter((f) => (!f.eventSources || f.eventSources.has(eventSource)) && f.compiled.matches(message, record))
+    : [];
   const filters = matched.map((f) => f.name);
   const metrics = [...new Set(matched.map((f) => f.metricName))];
+  const source = envelope ? (envelope.source as string) : sourceOf(record);
+  const candidates = model.rules.filter((r) => !r.sources || r.sources.has(source));
+  if (candidates.length === 0) return { delivered, filters, metrics, rules: [] };
   const event = envelope ?? eventBridgeEnvelope(record);
   // Read-only management events reach only rules that opted in to them.
   const readOnly = record.readOnly === true || record.readOnly === "true" || (record.readOnly === undefined && /^(Get|List|Describe|BatchGet)/.test(String(record.eventName)));
-  const rules = model.rules
+  const rules = candidates
     .filter((r) => r.state !== "DISABLED")
     .filter((r) => !readOnly || r.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
-    .filter((r) => matchesEventPattern(r.pattern, event))
+    .filter((r) => r.matches(event))
     .map((r) => {
       if (!r.transformer) return { rule: r.name, message: JSON.stringify(event), missing: [] };
       const out = renderInputTransformer(r.transformer.inputPaths, r.transformer.inputTemplate, event, { ruleName: r.name });

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { simulate, RecordResult } from "./simulate";
 
-const USAGE = "usage: npm run simulate -- --events <file|dir> [--events …] [--stack <name>] [--out <dir>] [--json] [--all]";
+const USAGE = "usage: npm run simulate -- --events <file|dir> [--events …] [--stack <name>] [--out <dir>] [--json] [--all] [--stats] [--workers <n>]";
 
 interface Args {
   events: string[];
@@ -16,10 +16,12 @@ interface Args {
   out: string;
   json: boolean;
   all: boolean;
+  stats: boolean;
+  workers?: number;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { events: [], out: "cdktf.out", json: false, all: false };
+  const args: Args = { events: [], out: "cdktf.out", json: false, all: false, stats: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -32,8 +34,14 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (a === "--out") args.out = value();
     else if (a === "--json") args.json = true;
     else if (a === "--all") args.all = true;
+    else if (a === "--stats") args.stats = true;
+    else if (a === "--workers") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError("--workers: must be a whole number from 1 to 64");
+      args.workers = n;
+    }
     else if (a === "--help" || a === "-h") throw new UsageError(USAGE);
-    else throw new UsageError(`${a}: unknown argument; allowed: --events, --stack, --out, --json, --all`);
+    else throw new UsageError(`${a}: unknown argument; allowed: --events, --stack, --out, --json, --all, --stats, --workers`);
   }
   if (args.events.length === 0) throw new UsageError("--events: required (a CloudTrail file, gzipped log file or directory)");
   for (const e of args.events) if (!existsSync(e)) throw new UsageError(`--events: ${e} does not exist`);
@@ -84,7 +92,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (patterns.some((p) => String(p).includes("${"))) {
     console.error("simulate: warning: patterns reference Terraform values (a random suffix?); those parts match only literally. Synthesize with MONITOR_SUFFIX for exact results.");
   }
+  const started = process.hrtime.bigint();
   const { alarms, summary } = await simulate(stack.tf, args.events, {
+    allRecords: args.json || args.all,
+    workers: args.workers,
     onRecord: (r) => (args.json ? console.log(JSON.stringify(r)) : printRecord(r, args.all)),
     onMalformed: (m) =>
       args.json
@@ -104,6 +115,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(
       `\nsummary: ${s.records} records read, ${s.delivered} delivered to the log group, ${s.matched} matched, ` +
         `${s.realtimeAlerts} real-time alerts, ${s.alarmNotifications} alarm notifications, ${s.malformed} malformed, ${s.undated} without a usable time`,
+    );
+  }
+  if (args.stats) {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+    console.error(
+      `stats: ${summary.records} records in ${seconds.toFixed(2)} s = ${Math.round(summary.records / seconds)} records/s, peak RSS ${rssMb.toFixed(0)} MB`,
     );
   }
   return summary.malformed > 0 ? 1 : 0;

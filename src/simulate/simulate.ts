@@ -1,11 +1,14 @@
 /**
  * Replays CloudTrail records through a synthesized stack: per record the filters and rules it matches and the
  * message it renders, then each alarm's timeline, then a summary. The CLI in cli.ts prints what this returns.
- * Pure: no cdktf imports.
+ * Files are spread over worker threads when there are several (JSON parsing dominates and parallelizes);
+ * results come back in input order. Pure: no cdktf imports.
  */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { alarmSpecFromTerraform, alarmTimeline, AlarmTimeline, MetricSeries } from "../engines/alarm-model";
-import { recordsOf, Malformed } from "../engines/record-stream";
-import { evaluateRecord, RuleHit, stackModel, StackModel, trailDelivers } from "../engines/stack-model";
+import { batchesOf, batchesOfFile, inputFiles, Malformed, StreamItem } from "../engines/record-stream";
+import { evaluateRecord, RuleHit, stackModel, StackModel } from "../engines/stack-model";
 
 export interface RecordResult {
   readonly type: "record";
@@ -36,7 +39,13 @@ export interface Summary {
 export interface SimulationOptions {
   /** Called for each record, in input order. */
   readonly onRecord?: (r: RecordResult) => void;
+  /** Report records that matched nothing too (costs time on large inputs). @default true when onRecord is set */
+  readonly allRecords?: boolean;
   readonly onMalformed?: (m: Malformed) => void;
+  /** Files larger than this are split while streaming instead of parsed whole (bytes). */
+  readonly wholeFileLimit?: number;
+  /** Worker threads for several input files; 1 evaluates in this thread. @default the machine's cores, at most 4 */
+  readonly workers?: number;
 }
 
 export interface Simulation {
@@ -44,46 +53,82 @@ export interface Simulation {
   readonly summary: Summary;
 }
 
+const minuteCache = new Map<string, number>();
+
 /** CloudTrail's ISO time, or the `YYYY-MM-DD HH:MM:SS.fffffffff` some exporters write; undefined otherwise. */
 export function parseEventTime(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
+  // Records of one file share their minute: parse `YYYY-MM-DDTHH:MM:SSZ` by its minute once.
+  if (value.length === 20 && value.charCodeAt(19) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
+    const key = value.slice(0, 16);
+    let minute = minuteCache.get(key);
+    if (minute === undefined) {
+      minute = Date.parse(`${key}:00Z`);
+      if (minuteCache.size > 100_000) minuteCache.clear();
+      minuteCache.set(key, minute);
+    }
+    const seconds = Number(value.slice(17, 19));
+    if (!Number.isNaN(minute) && seconds >= 0 && seconds < 60) return minute + seconds * 1000;
+  }
   const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value) ? `${value.replace(" ", "T").replace(/(\.\d{3})\d*$/, "$1")}Z` : value;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : t;
 }
 
-export async function simulate(tf: Record<string, any>, inputs: readonly string[], options: SimulationOptions = {}): Promise<Simulation> {
-  const model: StackModel = stackModel(tf);
-  const specs = model.alarms.map(alarmSpecFromTerraform);
-  const seriesByMetric = new Map<string, MetricSeries>();
-  for (const s of specs) seriesByMetric.set(`${s.namespace}\u0000${s.metricName}`, new MetricSeries());
-  /** Minutes in which the log group received events: filters report their default value 0 there. */
-  const ingested = new MetricSeries();
-  const counts = { records: 0, delivered: 0, matched: 0, realtimeAlerts: 0, malformed: 0, undated: 0 };
+type Counts = { records: number; delivered: number; matched: number; realtimeAlerts: number; malformed: number; undated: number };
 
-  for await (const item of recordsOf(inputs)) {
+/** Metric values and counts gathered from records; mergeable across worker threads. */
+export class Accumulator {
+  readonly counts: Counts = { records: 0, delivered: 0, matched: 0, realtimeAlerts: 0, malformed: 0, undated: 0 };
+  readonly series = new Map<string, MetricSeries>();
+  /** Minutes in which the log group received events: filters report their default value 0 there. */
+  readonly ingested = new MetricSeries();
+  private readonly metricOfFilter = new Map<string, string>();
+
+  constructor(private readonly model: StackModel) {
+    for (const f of model.filters) this.metricOfFilter.set(f.name, metricKey(f.namespace, f.metricName));
+  }
+
+  private lastIngestedMinute = NaN;
+
+  /**
+   * Evaluates one stream item; returns the record's result (only when it matched something, unless `all`),
+   * or undefined.
+   */
+  evaluate(item: StreamItem, onMalformed?: (m: Malformed) => void, all = true): RecordResult | undefined {
     if (item.kind === "malformed") {
-      counts.malformed++;
-      options.onMalformed?.(item.value);
-      continue;
+      this.counts.malformed++;
+      onMalformed?.(item.value);
+      return undefined;
     }
     const { record, envelope, file, index } = item.value;
-    counts.records++;
-    const verdict = evaluateRecord(model, record, envelope);
+    const c = this.counts;
+    c.records++;
+    const verdict = evaluateRecord(this.model, record, envelope);
     const time = parseEventTime(record.eventTime ?? envelope?.time);
-    if (time === undefined) counts.undated++;
+    if (time === undefined) c.undated++;
     if (verdict.delivered) {
-      counts.delivered++;
-      if (time !== undefined) ingested.add(time, 0);
-    }
-    if (time !== undefined) {
-      for (const f of model.filters.filter((x) => verdict.filters.includes(x.name))) {
-        seriesByMetric.get(`${f.namespace}\u0000${f.metricName}`)?.add(time, 1);
+      c.delivered++;
+      const minute = time === undefined ? NaN : time - (time % 60_000);
+      if (time !== undefined && minute !== this.lastIngestedMinute) {
+        // Presence is what counts: one mark per minute is enough, however many records it holds.
+        if (!this.ingested.has(minute)) this.ingested.add(minute, 0);
+        this.lastIngestedMinute = minute;
       }
     }
-    if (verdict.filters.length > 0 || verdict.rules.length > 0) counts.matched++;
-    counts.realtimeAlerts += verdict.rules.length;
-    options.onRecord?.({
+    if (time !== undefined) {
+      for (const f of verdict.filters) {
+        const key = this.metricOfFilter.get(f)!;
+        let s = this.series.get(key);
+        if (!s) this.series.set(key, (s = new MetricSeries()));
+        s.add(time, 1);
+      }
+    }
+    const hit = verdict.filters.length > 0 || verdict.rules.length > 0;
+    if (hit) c.matched++;
+    c.realtimeAlerts += verdict.rules.length;
+    if (!hit && !all) return undefined;
+    return {
       type: "record",
       file,
       index,
@@ -93,17 +138,147 @@ export async function simulate(tf: Record<string, any>, inputs: readonly string[
       delivered: verdict.delivered,
       filters: verdict.filters,
       rules: verdict.rules,
-    });
+    };
   }
 
-  const alarms = specs.map((spec) => {
-    const series = seriesByMetric.get(`${spec.namespace}\u0000${spec.metricName}`)!;
+  /** Plain data for posting between threads. */
+  export(): AccumulatorData {
+    return {
+      counts: this.counts,
+      series: [...this.series].map(([k, s]) => [k, s.entries()]),
+      ingested: this.ingested.entries(),
+    };
+  }
+
+  merge(data: AccumulatorData): void {
+    for (const k of Object.keys(this.counts) as (keyof Counts)[]) this.counts[k] += data.counts[k];
+    for (const [key, entries] of data.series) {
+      let s = this.series.get(key);
+      if (!s) this.series.set(key, (s = new MetricSeries()));
+      for (const [minute, value, count] of entries) s.add(minute, value, count);
+    }
+    for (const [minute, value, count] of data.ingested) this.ingested.add(minute, value, count);
+  }
+}
+
+export interface AccumulatorData {
+  counts: Counts;
+  series: [string, [number, number, number][]][];
+  ingested: [number, number, number][];
+}
+
+const metricKey = (namespace: string, name: string) => `${namespace}\u0000${name}`;
+
+export async function simulate(tf: Record<string, any>, inputs: readonly string[], options: SimulationOptions = {}): Promise<Simulation> {
+  const model = stackModel(tf);
+  const acc = new Accumulator(model);
+  const all = options.allRecords ?? true;
+  const files: string[] = [];
+  const unreadable: Malformed[] = [];
+  for (const p of inputs) {
+    try {
+      files.push(...inputFiles(p));
+    } catch (err) {
+      unreadable.push({ file: p, reason: `unreadable: ${(err as Error).message}` });
+    }
+  }
+  for (const m of unreadable) acc.evaluate({ kind: "malformed", value: m }, options.onMalformed);
+  const workers = Math.min(options.workers ?? Math.min(availableParallelism(), 4), files.length);
+  if (workers <= 1) {
+    for await (const batch of batchesOf(files, options.wholeFileLimit)) {
+      for (const item of batch) {
+        const r = acc.evaluate(item, options.onMalformed, all && options.onRecord !== undefined);
+        if (r && options.onRecord) options.onRecord(r);
+      }
+    }
+  } else {
+    await inWorkers(tf, files, workers, acc, options);
+  }
+  return finish(model, acc);
+}
+
+function finish(model: StackModel, acc: Accumulator): Simulation {
+  const alarms = model.alarms.map(alarmSpecFromTerraform).map((spec) => {
+    const series = acc.series.get(metricKey(spec.namespace, spec.metricName)) ?? new MetricSeries();
     // Default value 0 in every minute with ingested logs but no match for this metric.
-    for (const m of ingested.minuteKeys()) if (!series.has(m)) series.add(m, 0);
+    for (const m of acc.ingested.minuteKeys()) if (!series.has(m)) series.add(m, 0);
     return alarmTimeline(spec, series);
   });
   const alarmNotifications = alarms.reduce((n, a) => n + a.transitions.filter((t) => t.to === "ALARM" && t.notified.length > 0).length, 0);
-  return { alarms, summary: { type: "summary", ...counts, alarmNotifications } };
+  return { alarms, summary: { type: "summary", ...acc.counts, alarmNotifications } };
 }
 
-export { trailDelivers };
+/** Messages a worker posts: one per file, in that worker's order, then its accumulated metrics. */
+export type WorkerMessage =
+  | { type: "file"; fileIndex: number; records: RecordResult[]; malformed: Malformed[] }
+  | { type: "done"; data: AccumulatorData };
+
+export interface WorkerTask {
+  tf: Record<string, any>;
+  files: [number, string][];
+  all: boolean;
+  wholeFileLimit?: number;
+}
+
+/** The work one thread does: evaluate its files in order, posting each file's results. */
+export async function runTask(task: WorkerTask, post: (m: WorkerMessage) => void): Promise<void> {
+  const acc = new Accumulator(stackModel(task.tf));
+  for (const [fileIndex, file] of task.files) {
+    const records: RecordResult[] = [];
+    const malformed: Malformed[] = [];
+    for await (const batch of batchesOfFile(file, task.wholeFileLimit)) {
+      for (const item of batch) {
+        const r = acc.evaluate(item, (m) => malformed.push(m), task.all);
+        if (r) records.push(r);
+      }
+    }
+    post({ type: "file", fileIndex, records, malformed });
+  }
+  post({ type: "done", data: acc.export() });
+}
+
+/** Starts a worker; from TypeScript sources (tsx) the worker registers tsx's require hook first. */
+function startWorker(task: WorkerTask): Worker {
+  const script = require.resolve("./worker");
+  if (!script.endsWith(".ts")) return new Worker(script, { workerData: task });
+  return new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: task });
+}
+
+async function inWorkers(tf: Record<string, any>, files: string[], count: number, acc: Accumulator, options: SimulationOptions): Promise<void> {
+  const pending = new Map<number, { records: RecordResult[]; malformed: Malformed[] }>();
+  let next = 0;
+  const flush = () => {
+    while (pending.has(next)) {
+      const { records, malformed } = pending.get(next)!;
+      pending.delete(next++);
+      for (const m of malformed) options.onMalformed?.(m);
+      if (options.onRecord) for (const r of records) options.onRecord(r);
+    }
+  };
+  const all = options.allRecords ?? true;
+  const runs = Array.from({ length: count }, (_, w) => {
+    const task: WorkerTask = {
+      tf,
+      // Round-robin keeps the threads near the same position, so few finished files wait to be printed.
+      files: files.map((f, i) => [i, f] as [number, string]).filter(([i]) => i % count === w),
+      all: all && options.onRecord !== undefined,
+      wholeFileLimit: options.wholeFileLimit,
+    };
+    return new Promise<void>((resolve, reject) => {
+      const worker = startWorker(task);
+      worker.on("message", (m: WorkerMessage) => {
+        if (m.type === "file") {
+          pending.set(m.fileIndex, { records: m.records, malformed: m.malformed });
+          flush();
+        } else {
+          acc.merge(m.data);
+          resolve();
+        }
+      });
+      worker.on("error", reject);
+      worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`simulation worker exited with code ${code}`))));
+    });
+  });
+  await Promise.all(runs);
+  flush();
+}
