@@ -49,7 +49,7 @@ for variant in terraform-tests/variants/*.json; do
   name=$(basename "$variant" .json)
   out="$work/$name"
   # Every variant sets an explicit suffix: hashicorp/random is not in the mirror.
-  if ! MONITOR_CONFIG="$variant" CDKTF_OUTDIR="$out" npx --no-install tsx main.ts; then
+  if ! MONITOR_CONFIG="$variant" CDKTF_OUTDIR="$out" node scripts/run-app.mjs; then
     echo "FAIL $name: synth"; failures=$((failures + 1)); continue
   fi
   for stackdir in "$out"/stacks/*/; do

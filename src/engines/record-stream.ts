@@ -134,7 +134,7 @@ export class JsonValueSplitter {
  * of a few megabytes every few minutes, so memory stays bounded by the largest file, not by the input. Larger
  * files are split by the streaming splitter.
  */
-export const WHOLE_FILE_PARSE_LIMIT = 64 * 1024 * 1024;
+export const WHOLE_FILE_PARSE_LIMIT = 16 * 1024 * 1024;
 
 /** Streams the records of one file, a batch at a time. */
 export async function* batchesOfFile(file: string, wholeFileLimit = WHOLE_FILE_PARSE_LIMIT): AsyncGenerator<StreamItem[]> {
