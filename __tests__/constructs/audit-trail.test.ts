@@ -64,10 +64,25 @@ describe("AuditTrail", () => {
     expect(s.json).toHaveResourceWithProperties(tfType("aws_s3_bucket_versioning"), {
       versioning_configuration: { status: "Enabled" },
     });
-    expect(s.json).toHaveResourceWithProperties(
-      tfType("aws_s3_bucket_server_side_encryption_configuration"),
-      { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] },
-    );
+    expect(s.json).toHaveResourceWithProperties(tfType("aws_s3_bucket_server_side_encryption_configuration"), {
+      rule: [
+        { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/) }, bucket_key_enabled: true },
+      ],
+    });
+  });
+
+  test("with AWS-managed keys the bucket uses SSE-S3 and neither trail nor log group names a key", () => {
+    const managed = synthMonitoring({ encryption: { mode: "aws-managed" } });
+    expect(managed.json).toHaveResourceWithProperties(tfType("aws_s3_bucket_server_side_encryption_configuration"), {
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+    });
+    expect(only(managed.tf, "aws_cloudtrail").kms_key_id).toBeUndefined();
+    expect(only(managed.tf, "aws_cloudwatch_log_group").kms_key_id).toBeUndefined();
+  });
+
+  test("with the customer key the trail encrypts log files and the log group is encrypted with it", () => {
+    expect(only(s.tf, "aws_cloudtrail").kms_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
+    expect(only(s.tf, "aws_cloudwatch_log_group").kms_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
   });
 
   test("lifecycle expiry exists only when configured, and expires old versions too", () => {

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { evaluateRecord, modelOf, OWN_FIXTURES, records, SHARED_FIXTURES, verdicts } from "./replay";
+import { changeVerdicts, evaluateRecord, familyOfRule, modelOf, OWN_FIXTURES, records, SHARED_FIXTURES, verdicts } from "./replay";
+import { TRAIL_TAMPERING } from "../../src/patterns/tampering";
 import { StackModel } from "../../src/engines/stack-model";
 
 const SCOPED = {
@@ -14,7 +15,9 @@ const COMPLETE = ["eventTime", "eventID", "sourceIPAddress", "userAgent", "userI
 
 function checkMessages(model: StackModel, name: string, record: Record<string, unknown>) {
   const v = evaluateRecord(model, record);
-  expect(v.rules.length).toBeLessThanOrEqual(1);
+  // The variants partition events: at most one read/denied rule and one change rule per record.
+  expect(v.rules.filter((r) => familyOfRule(r.rule) !== "change").length).toBeLessThanOrEqual(1);
+  expect(v.rules.filter((r) => familyOfRule(r.rule) === "change").length).toBeLessThanOrEqual(1);
   for (const hit of v.rules) {
     expect(hit.message).not.toMatch(/<[A-Za-z][A-Za-z0-9_.-]*>/);
     if (COMPLETE.every((k) => k in record)) {
@@ -107,5 +110,13 @@ if (!sharedPresent) {
 
   test.each(cases)("%s: an alert message has no blank field or literal placeholder", (name, record) => {
     checkMessages(model, name, record);
+  });
+
+  test.each(cases)("%s: trail tampering and key disabling raise a monitoring-change alert on both paths, nothing else does", (name, record) => {
+    const r = record as { eventSource: string; eventName: string };
+    const want =
+      (r.eventSource === "cloudtrail.amazonaws.com" && (TRAIL_TAMPERING as readonly string[]).includes(r.eventName)) ||
+      (r.eventSource === "kms.amazonaws.com" && ["DisableKey", "ScheduleKeyDeletion"].includes(r.eventName));
+    expect({ name, ...changeVerdicts(evaluateRecord(model, record)) }).toEqual({ name, metric: want, realtime: want });
   });
 });

@@ -31,14 +31,34 @@ export function records(dir: string): [string, Record<string, unknown>][] {
 
 export type Verdict = "read" | "denied" | "none";
 
-/** Both paths' verdicts: the metric path (filters) and the real-time path (rules). */
+/** What a metric or rule name is about, from the names the stack gives them. */
+export function familyOfMetric(name: string): "read" | "denied" | "change" | "cis" {
+  if (name.endsWith("-denied-reads")) return "denied";
+  if (name.endsWith("-monitoring-changes")) return "change";
+  if (name.includes("-cis-")) return "cis";
+  return "read";
+}
+
+export function familyOfRule(name: string): "read" | "denied" | "change" {
+  if (name.includes("-change-")) return "change";
+  return name.includes("-denied-") ? "denied" : "read";
+}
+
+/** Both paths' verdicts on sensitive reads: the metric path (filters) and the real-time path (rules). */
 export function verdicts(v: RecordVerdict): { metric: Verdict; realtime: Verdict } {
-  const metricDenied = v.metrics.some((m) => m.endsWith("-denied-reads"));
-  const metricRead = v.metrics.some((m) => !m.endsWith("-denied-reads"));
-  const rtDenied = v.rules.some((r) => r.rule.includes("-denied-"));
-  const rtRead = v.rules.some((r) => r.rule.includes("-read-"));
-  const pick = (read: boolean, denied: boolean): Verdict => (read && denied ? ("both" as never) : read ? "read" : denied ? "denied" : "none");
-  return { metric: pick(metricRead, metricDenied), realtime: pick(rtRead, rtDenied) };
+  const metric = v.metrics.map(familyOfMetric);
+  const rules = v.rules.map((r) => familyOfRule(r.rule));
+  const pick = (fams: string[]): Verdict => {
+    const read = fams.includes("read");
+    const denied = fams.includes("denied");
+    return read && denied ? ("both" as never) : read ? "read" : denied ? "denied" : "none";
+  };
+  return { metric: pick(metric), realtime: pick(rules) };
+}
+
+/** Whether a record raised a monitoring-change alert on each path. */
+export function changeVerdicts(v: RecordVerdict): { metric: boolean; realtime: boolean } {
+  return { metric: v.metrics.some((m) => familyOfMetric(m) === "change"), realtime: v.rules.some((r) => familyOfRule(r.rule) === "change") };
 }
 
 export { evaluateRecord };

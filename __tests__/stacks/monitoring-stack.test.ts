@@ -68,6 +68,7 @@ describe("MonitoringStack", () => {
           "alert_topic_arn",
           "dead_letter_queue_url",
           "event_rule_names",
+          "kms_key_arn",
           "log_group_name",
           "secret_arn",
           "secret_name",

@@ -152,6 +152,29 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    encryption: z
+      .object({
+        /** `kms`: one customer-managed key for everything; `aws-managed`: AWS keys, and an unencrypted topic. */
+        mode: z.enum(["kms", "aws-managed"], { errorMap: () => ({ message: 'must be "kms" or "aws-managed"' }) }).default("kms"),
+        keyDeletionWindowDays: z.number().int().min(7, "must be 7 to 30 days").max(30, "must be 7 to 30 days").default(30),
+      })
+      .strict()
+      .default({}),
+    selfMonitoring: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Minutes without any event reaching the log group before the dead-man alarm fires. */
+        silenceMinutes: z
+          .number()
+          .int()
+          .refine((v) => v >= 10 && v <= 1440 && v % 5 === 0, { message: "must be a multiple of 5 from 10 to 1440" })
+          .default(15),
+        /** Principals whose changes to the trail and the monitoring are planned (the deployment role). */
+        allowedChangers: z.array(principalPattern).default([]),
+      })
+      .strict()
+      .default({}),
+    cisAlarms: z.object({ enabled: z.boolean().default(false) }).strict().default({}),
     metricNamespace: z
       .string()
       .regex(/^[^:*$\s][^:*$]{0,254}$/, "must be 1–255 characters without ':', '*', '$' or leading space")

@@ -32,6 +32,11 @@ export interface AuditTrailProps {
   readonly bucketForceDestroy?: boolean;
   /** Expire log files (and old versions) after this many days. @default - kept forever */
   readonly bucketExpirationDays?: number;
+  /**
+   * Customer-managed key for the log files, the bucket's default encryption and the log group.
+   * @default - SSE-S3 for the bucket and log files, CloudWatch Logs' own encryption for the group
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -85,7 +90,12 @@ export class AuditTrail extends Construct {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      rule: [
+        props.kmsKeyArn
+          ? // A bucket key cuts KMS requests (and cost) for the many small log objects.
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
     });
     if (props.bucketExpirationDays !== undefined) {
       new S3BucketLifecycleConfiguration(this, "Expiry", {
@@ -131,6 +141,7 @@ export class AuditTrail extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: `/aws/cloudtrail/${props.name}`,
       retentionInDays: retention,
+      kmsKeyId: props.kmsKeyArn,
     });
     this.deliveryRole = new IamRole(this, "DeliveryRole", {
       name: `${props.name}-cloudtrail-to-logs`,
@@ -167,6 +178,7 @@ export class AuditTrail extends Construct {
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
       enableLogging: true,
+      kmsKeyId: props.kmsKeyArn,
       // CloudTrail requires the log-stream wildcard on the group ARN.
       cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
       cloudWatchLogsRoleArn: this.deliveryRole.arn,

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Lazy } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -16,6 +17,14 @@ import { policyDocument } from "./policy";
 export interface RealtimeAlertsProps {
   /** Names rules `<namePrefix>-<variant>` and the queue `<namePrefix>-alert-dlq`. */
   readonly namePrefix: string;
+  /**
+   * What the rules alert on; `tamper` rules are named `<namePrefix>-change-<variant>` and share the read rules'
+   * dead-letter queue when given one.
+   * @default "read"
+   */
+  readonly family?: "read" | "tamper";
+  /** An existing dead-letter queue to use. @default - a new encrypted queue */
+  readonly deadLetterQueue?: SqsQueue;
   readonly topicArn: string;
   readonly detections: readonly ReadDetection[];
   /** Console host for the link in the message. @default `<awsRegion>.console.aws.amazon.com` */
@@ -44,28 +53,33 @@ export interface VariantRule {
 export class RealtimeAlerts extends Construct {
   readonly rules: VariantRule[] = [];
   readonly deadLetterQueue: SqsQueue;
-  readonly deadLetterQueuePolicy: SqsQueuePolicy;
+  /** The queue policy, when this construct created the queue; see `allowToDeadLetter` for a shared queue. */
+  readonly deadLetterQueuePolicy?: SqsQueuePolicy;
+  private readonly senderArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: RealtimeAlertsProps) {
     super(scope, id);
     const outcomes = [...new Set(props.detections.map((d) => d.outcome))];
     if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
-    this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
-      name: `${props.namePrefix}-alert-dlq`,
-      // The longest SQS allows: failed alerts stay for two weeks of investigation.
-      messageRetentionSeconds: 1_209_600,
-      sqsManagedSseEnabled: props.kmsMasterKeyId === undefined ? true : undefined,
-      kmsMasterKeyId: props.kmsMasterKeyId,
-    });
+    const family = props.family ?? "read";
+    this.deadLetterQueue =
+      props.deadLetterQueue ??
+      new SqsQueue(this, "DeadLetterQueue", {
+        name: `${props.namePrefix}-alert-dlq`,
+        // The longest SQS allows: failed alerts stay for two weeks of investigation.
+        messageRetentionSeconds: 1_209_600,
+        sqsManagedSseEnabled: props.kmsMasterKeyId === undefined ? true : undefined,
+        kmsMasterKeyId: props.kmsMasterKeyId,
+      });
     for (const variant of alertVariants(outcomes)) {
-      const key = variantKey(variant);
-      const transformer = alertTransformer(variant, { consoleHost: props.consoleHost });
+      const key = variantKey(variant, family);
+      const transformer = alertTransformer(variant, { consoleHost: props.consoleHost, family });
       // Many listed secrets or parameters may not fit one pattern: extra rules (`-2`, `-3`, …) take the rest.
       variantEventPatterns(props.detections, variant).forEach((pattern, i) => {
-        const id = i === 0 ? key : `${key}-${i + 1}`;
+        const id = `${family === "tamper" ? "change-" : ""}${i === 0 ? key : `${key}-${i + 1}`}`;
         const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
           name: `${props.namePrefix}-${id}`,
-          description: `Secret reads (${key}) from CloudTrail, rendered for the on-call`,
+          description: `${family === "tamper" ? "Changes to the trail or the monitoring" : "Secret reads"} (${key}) from CloudTrail, rendered for the on-call`,
           eventBusName: "default",
           eventPattern: JSON.stringify(pattern),
           // Secret reads are read-only management events; a plain ENABLED rule never receives them.
@@ -86,19 +100,30 @@ export class RealtimeAlerts extends Construct {
         this.rules.push({ variant, rule, target });
       });
     }
-    this.deadLetterQueuePolicy = new SqsQueuePolicy(this, "DeadLetterQueuePolicy", {
-      queueUrl: this.deadLetterQueue.url,
-      policy: policyDocument([
-        {
-          Sid: "EventBridgeRulesSendFailedAlerts",
-          Effect: "Allow",
-          Principal: { Service: "events.amazonaws.com" },
-          Action: "sqs:SendMessage",
-          Resource: this.deadLetterQueue.arn,
-          Condition: { ArnEquals: { "aws:SourceArn": this.ruleArns } },
-        },
-      ]),
-    });
+    this.senderArns.push(...this.ruleArns);
+    if (!props.deadLetterQueue) {
+      this.deadLetterQueuePolicy = new SqsQueuePolicy(this, "DeadLetterQueuePolicy", {
+        queueUrl: this.deadLetterQueue.url,
+        policy: Lazy.stringValue({
+          produce: () =>
+            policyDocument([
+              {
+                Sid: "EventBridgeRulesSendFailedAlerts",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: this.deadLetterQueue.arn,
+                Condition: { ArnEquals: { "aws:SourceArn": [...this.senderArns] } },
+              },
+            ]),
+        }),
+      });
+    }
+  }
+
+  /** Lets more rules (sharing this queue) send failed events to it. */
+  allowToDeadLetter(ruleArns: readonly string[]): void {
+    this.senderArns.push(...ruleArns);
   }
 
   get ruleArns(): string[] {

@@ -33,14 +33,44 @@ export const ALERT_INPUT_PATHS: Record<string, string> = {
 export interface AlertMessageOptions {
   /** Console host for the event link, e.g. `us-east-1.console.aws.amazon.com`; `<awsRegion>` is substituted. */
   readonly consoleHost?: string;
+  /** What the alert is about: reads of sensitive values (default), or changes to the trail and the monitoring. */
+  readonly family?: "read" | "tamper";
 }
+
+const TEXT = {
+  read: {
+    success: ["SENSITIVE READ: <eventName> returned a secret value", "Result:  success, the value was returned to the caller"],
+    denied: ["DENIED READ ATTEMPT: <eventName> was refused", "Result:  DENIED with <errorCode>; nothing was returned, but someone tried"],
+    footer: {
+      success: [
+        "If this read was expected, add the caller to allowedReaders for this secret; otherwise rotate the secret and",
+        "review what else this principal did around that time (CloudTrail event history, same access key).",
+      ],
+      denied: [
+        "Nothing was read. Check whether this principal should be touching secrets at all, and what else it tried",
+        "around that time (CloudTrail event history filtered by the principal or access key).",
+      ],
+    },
+  },
+  tamper: {
+    success: ["MONITORING CHANGED: <eventName> on <eventSource>", "Result:  the change was applied"],
+    denied: ["MONITORING CHANGE REFUSED: <eventName> on <eventSource>", "Result:  DENIED with <errorCode>; nothing changed, but someone tried"],
+    footer: {
+      success: [
+        "Unless this was a planned deployment, the monitor may now be blind or silent: check that the trail is",
+        "logging and the alarms and rules exist, restore them, and investigate this principal.",
+      ],
+      denied: [
+        "Someone tried to blind or silence the monitor. Investigate this principal and what else it tried.",
+      ],
+    },
+  },
+} as const;
 
 export function alertTransformer(v: AlertVariant, options: AlertMessageOptions = {}): InputTransformerSpec {
   const host = options.consoleHost ?? "<awsRegion>.console.aws.amazon.com";
-  const headline =
-    v.outcome === "success"
-      ? "SENSITIVE READ: <eventName> returned a secret value"
-      : "DENIED READ ATTEMPT: <eventName> was refused";
+  const text = TEXT[options.family ?? "read"];
+  const [headline, result] = text[v.outcome];
   const who = {
     "role-session": ["Who:     <principal> (<identityType>)", "         session issuer <sessionIssuer>"],
     principal: ["Who:     <principal> (<identityType>)"],
@@ -50,10 +80,6 @@ export function alertTransformer(v: AlertVariant, options: AlertMessageOptions =
     v.network === "vpc-endpoint"
       ? "Where:   from <sourceIp> through VPC endpoint <vpcEndpoint>, region <awsRegion>, account <account>"
       : "Where:   from <sourceIp> (public endpoint), region <awsRegion>, account <account>";
-  const result =
-    v.outcome === "success"
-      ? "Result:  success, the value was returned to the caller"
-      : "Result:  DENIED with <errorCode>; nothing was returned, but someone tried";
   const lines = [
     headline,
     "",
@@ -66,15 +92,7 @@ export function alertTransformer(v: AlertVariant, options: AlertMessageOptions =
     "Event:   <eventId>",
     `Open:    https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>`,
     "",
-    ...(v.outcome === "success"
-      ? [
-          "If this read was expected, add the caller to allowedReaders for this secret; otherwise rotate the secret and",
-          "review what else this principal did around that time (CloudTrail event history, same access key).",
-        ]
-      : [
-          "Nothing was read. Check whether this principal should be touching secrets at all, and what else it tried",
-          "around that time (CloudTrail event history filtered by the principal or access key).",
-        ]),
+    ...text.footer[v.outcome],
     "Rule:    <aws.events.rule-name>",
   ];
   const inputTemplate = lines.join("\n");

@@ -44,7 +44,8 @@ export interface ReadDetection {
   readonly id: string;
   /** Human title for alarm names and descriptions. */
   readonly title: string;
-  readonly outcome: "success" | "denied";
+  /** `any`: successful and failed calls alike (changes to the monitoring are worth a page either way). */
+  readonly outcome: "success" | "denied" | "any";
   readonly branches: readonly ReadBranch[];
 }
 
@@ -206,7 +207,7 @@ export function detectionFilterPatterns(d: ReadDetection): string[] {
 }
 
 function patternOf(d: ReadDetection, branches: readonly ReadBranch[]): string {
-  const outcome = d.outcome === "success" ? fp.notExists("$.errorCode") : fp.exists("$.errorCode");
+  const outcome = d.outcome === "success" ? fp.notExists("$.errorCode") : d.outcome === "denied" ? fp.exists("$.errorCode") : "";
   return fp.jsonPattern(fp.and(fp.factoredOr(branches.map(branchTerms)), outcome));
 }
 
@@ -228,16 +229,17 @@ export interface AlertVariant {
  * Every combination of the record shapes the message depends on. Their patterns partition the matching events
  * (each event matches exactly one variant), so a message never has to print a field the record lacks.
  */
-export function alertVariants(outcomes: readonly ("success" | "denied")[]): AlertVariant[] {
+export function alertVariants(outcomes: readonly ("success" | "denied" | "any")[]): AlertVariant[] {
+  const wanted = new Set(outcomes.flatMap((o) => (o === "any" ? ["success", "denied"] : [o])));
   const out: AlertVariant[] = [];
-  for (const outcome of outcomes)
+  for (const outcome of (["success", "denied"] as const).filter((o) => wanted.has(o)))
     for (const identity of ["role-session", "principal", "no-arn"] as const)
       for (const network of ["public", "vpc-endpoint"] as const) out.push({ outcome, identity, network });
   return out;
 }
 
-export function variantKey(v: AlertVariant): string {
-  const o = v.outcome === "success" ? "read" : "denied";
+export function variantKey(v: AlertVariant, family: "read" | "tamper" = "read"): string {
+  const o = family === "tamper" ? (v.outcome === "success" ? "done" : "refused") : v.outcome === "success" ? "read" : "denied";
   const i = { "role-session": "role", principal: "user", "no-arn": "svc" }[v.identity];
   const n = v.network === "vpc-endpoint" ? "vpce" : "pub";
   return `${o}-${i}-${n}`;
@@ -265,7 +267,7 @@ function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
  * alternatives under `$or`, each matched against the same `detail` object.
  */
 export function variantEventPattern(detections: readonly ReadDetection[], v: AlertVariant): EventPattern {
-  const branchList = detections.filter((d) => d.outcome === v.outcome).flatMap((d) => d.branches);
+  const branchList = detections.filter((d) => d.outcome === v.outcome || d.outcome === "any").flatMap((d) => d.branches);
   if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
   return patternForBranches(branchList, v);
 }
@@ -279,7 +281,7 @@ export function variantEventPatterns(
   v: AlertVariant,
   maxLength = MAX_EVENT_PATTERN_LENGTH,
 ): EventPattern[] {
-  const branchList = detections.filter((d) => d.outcome === v.outcome).flatMap((d) => d.branches);
+  const branchList = detections.filter((d) => d.outcome === v.outcome || d.outcome === "any").flatMap((d) => d.branches);
   if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
   const size = (bs: ReadBranch[]) => JSON.stringify(patternForBranches(bs, v)).length;
   const packs: ReadBranch[][] = [];

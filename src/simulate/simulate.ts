@@ -198,7 +198,11 @@ export async function simulate(tf: Record<string, any>, inputs: readonly string[
 }
 
 function finish(model: StackModel, acc: Accumulator): Simulation {
-  const alarms = model.alarms.map(alarmSpecFromTerraform).map((spec) => {
+  // Only alarms on metric-filter metrics can be replayed from CloudTrail; AWS service metrics (log delivery,
+  // SNS and EventBridge failures) and metric math are left out.
+  const produced = new Set(model.filters.map((f) => metricKey(f.namespace, f.metricName)));
+  const specs = model.alarms.filter((a) => a.metric_name && produced.has(metricKey(a.namespace, a.metric_name))).map(alarmSpecFromTerraform);
+  const alarms = specs.map((spec) => {
     const series = acc.series.get(metricKey(spec.namespace, spec.metricName)) ?? new MetricSeries();
     // Default value 0 in every minute with ingested logs but no match for this metric.
     for (const m of acc.ingested.minuteKeys()) if (!series.has(m)) series.add(m, 0);

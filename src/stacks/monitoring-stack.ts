@@ -10,7 +10,12 @@ import { DemoSecret } from "../constructs/demo-secret";
 import { NameSuffix } from "../constructs/name-suffix";
 import { RealtimeAlerts } from "../constructs/realtime-alerts";
 import { SecretAccessAlarms } from "../constructs/secret-access-alarms";
-import { readDetections, ReadScope, ScopedSecret } from "../patterns/sensitive-reads";
+import { CisAlarms } from "../constructs/cis-alarms";
+import { EncryptionKey } from "../constructs/encryption-key";
+import { PipelineHealth } from "../constructs/pipeline-health";
+import { CIS_CONTROLS } from "../patterns/cis";
+import { detectionFilterPatterns, readDetections, ReadScope, ScopedSecret } from "../patterns/sensitive-reads";
+import { tamperDetection } from "../patterns/tampering";
 
 /** `alert_emails` validation: the same shape the configuration schema accepts. */
 const EMAIL_REGEX = "^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$";
@@ -25,7 +30,12 @@ export class MonitoringStack extends TerraformStack {
   readonly trail: AuditTrail;
   readonly alertTopic: AlertTopic;
   readonly accessAlarms: SecretAccessAlarms;
+  readonly changeAlarms?: SecretAccessAlarms;
   readonly realtime?: RealtimeAlerts;
+  readonly changeRealtime?: RealtimeAlerts;
+  readonly key?: EncryptionKey;
+  readonly health?: PipelineHealth;
+  readonly cis?: CisAlarms;
 
   constructor(scope: Construct, id: string, config: MonitorConfig) {
     super(scope, id);
@@ -53,6 +63,21 @@ export class MonitoringStack extends TerraformStack {
 
     this.suffix = new NameSuffix(this, "Suffix", { explicit: config.suffix });
     const name = `${config.namePrefix}-${this.suffix.value}`;
+    const logGroupName = `/aws/cloudtrail/${name}`;
+    const topicName = `${name}-alerts`;
+
+    if (config.encryption.mode === "kms") {
+      this.key = new EncryptionKey(this, "EncryptionKey", {
+        name,
+        accountId,
+        region,
+        partition,
+        trailArn: `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`,
+        logGroupName,
+        deletionWindowDays: config.encryption.keyDeletionWindowDays,
+      });
+    }
+    const kmsKeyArn = this.key?.key.arn;
 
     if (config.demoSecret.enabled) {
       const demoValue = new TerraformVariable(this, "demo_secret_value", {
@@ -61,7 +86,7 @@ export class MonitoringStack extends TerraformStack {
         sensitive: true,
         nullable: false,
       });
-      this.demoSecret = new DemoSecret(this, "DemoSecret", { name, value: demoValue.stringValue });
+      this.demoSecret = new DemoSecret(this, "DemoSecret", { name, value: demoValue.stringValue, kmsKeyId: kmsKeyArn });
     }
 
     this.trail = new AuditTrail(this, "AuditTrail", {
@@ -74,33 +99,71 @@ export class MonitoringStack extends TerraformStack {
       logRetentionDays: config.trail.logRetentionDays,
       bucketForceDestroy: config.trail.bucketForceDestroy,
       bucketExpirationDays: config.trail.bucketExpirationDays,
+      kmsKeyArn,
     });
 
     this.alertTopic = new AlertTopic(this, "AlertTopic", {
-      name: `${name}-alerts`,
+      name: topicName,
       accountId,
       region,
       partition,
       emails: alertEmails.listValue,
+      // Without a customer key the topic stays unencrypted: alarms cannot publish under alias/aws/sns.
+      kmsMasterKeyId: kmsKeyArn,
     });
 
     const detections = readDetections(readScope(config, this.demoSecret?.secret.name));
-    this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", {
-      namePrefix: name,
-      logGroupName: this.trail.logGroup.name,
-      metricNamespace: config.metricNamespace,
-      topicArn: this.alertTopic.topic.arn,
-      detections,
-    });
+    const changes = config.selfMonitoring.enabled
+      ? tamperDetection({
+          resourcePrefix: name,
+          topicName,
+          logGroupName,
+          allowedChangers: config.selfMonitoring.allowedChangers,
+          key: this.key !== undefined,
+        })
+      : undefined;
+    const cisFilters = config.cisAlarms.enabled ? CIS_CONTROLS.length : 0;
+    const changeFilters = changes ? detectionFilterPatterns(changes).length : 0;
+    const common = { namePrefix: name, logGroupName: this.trail.logGroup.name, metricNamespace: config.metricNamespace, topicArn: this.alertTopic.topic.arn };
+    this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", { ...common, detections, otherFiltersOnLogGroup: cisFilters + changeFilters });
+    if (changes) this.changeAlarms = new SecretAccessAlarms(this, "ChangeAlarms", { ...common, detections: [changes] });
+    if (config.cisAlarms.enabled) this.cis = new CisAlarms(this, "CisAlarms", common);
 
+    const consoleHost = partition === "aws" ? undefined : consoleHostOf(region);
     if (config.realtimeAlerts.enabled) {
       this.realtime = new RealtimeAlerts(this, "RealtimeAlerts", {
         namePrefix: name,
         topicArn: this.alertTopic.topic.arn,
         detections,
-        consoleHost: partition === "aws" ? undefined : consoleHostOf(region),
+        consoleHost,
+        kmsMasterKeyId: kmsKeyArn,
       });
-      this.alertTopic.allowEventRules(this.realtime.ruleArns);
+      if (changes) {
+        this.changeRealtime = new RealtimeAlerts(this, "ChangeRealtimeAlerts", {
+          namePrefix: name,
+          family: "tamper",
+          topicArn: this.alertTopic.topic.arn,
+          detections: [changes],
+          consoleHost,
+          deadLetterQueue: this.realtime.deadLetterQueue,
+        });
+        this.realtime.allowToDeadLetter(this.changeRealtime.ruleArns);
+      }
+      const ruleArns = [...this.realtime.ruleArns, ...(this.changeRealtime?.ruleArns ?? [])];
+      this.alertTopic.allowEventRules(ruleArns);
+      this.key?.allowEventRules(ruleArns);
+    }
+
+    if (config.selfMonitoring.enabled) {
+      this.health = new PipelineHealth(this, "PipelineHealth", {
+        namePrefix: name,
+        logGroupName: this.trail.logGroup.name,
+        topicArn: this.alertTopic.topic.arn,
+        topicName: this.alertTopic.topic.name,
+        ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? [])].map((r) => r.rule.name),
+        deadLetterQueueName: this.realtime?.deadLetterQueue.name,
+        silenceMinutes: config.selfMonitoring.silenceMinutes,
+      });
     }
 
     this.outputs(config, detections.map((d) => d.id));
@@ -116,6 +179,7 @@ export class MonitoringStack extends TerraformStack {
       value: detectionIds.map((id) => this.accessAlarms.alarms[id].alarm.alarmName),
       description: "CloudWatch alarms on secret reads",
     });
+    if (this.key) new TerraformOutput(this, "kms_key_arn", { value: this.key.key.arn, description: "Customer-managed key of the monitor" });
     if (this.realtime) {
       new TerraformOutput(this, "event_rule_names", {
         value: this.realtime.rules.map((r) => r.rule.name),

@@ -1,0 +1,112 @@
+import { Construct } from "constructs";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+
+export interface PipelineHealthProps {
+  /** Names the alarms `<namePrefix>-<what>`. */
+  readonly namePrefix: string;
+  readonly logGroupName: string;
+  readonly topicArn: string;
+  readonly topicName: string;
+  readonly ruleNames: readonly string[];
+  readonly deadLetterQueueName?: string;
+  /** Minutes without any event in the log group before the dead-man alarm fires (multiple of 5). @default 15 */
+  readonly silenceMinutes?: number;
+}
+
+/** CloudWatch accepts at most this many metrics in one alarm's metric math. */
+const METRICS_PER_ALARM = 10;
+
+/**
+ * Alarms on the monitor itself: no events reaching the log group (dead-man switch), alert deliveries failing
+ * (SNS notifications, EventBridge invocations) and failed alerts waiting in the dead-letter queue.
+ */
+export class PipelineHealth extends Construct {
+  readonly silence: CloudwatchMetricAlarm;
+  readonly notificationsFailed: CloudwatchMetricAlarm;
+  readonly invocationsFailed: CloudwatchMetricAlarm[] = [];
+  readonly deadLetters?: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: PipelineHealthProps) {
+    super(scope, id);
+    const minutes = props.silenceMinutes ?? 15;
+    if (minutes < 10 || minutes % 5 !== 0) throw new Error(`silenceMinutes: ${minutes} must be a multiple of 5, at least 10`);
+    const actions = [props.topicArn];
+    this.silence = new CloudwatchMetricAlarm(this, "Silence", {
+      alarmName: `${props.namePrefix}-trail-silent`,
+      alarmDescription:
+        `No CloudTrail event reached ${props.logGroupName} for ${minutes} minutes: every metric-path alarm is blind. ` +
+        "Check that the trail is logging (aws cloudtrail get-trail-status), its delivery role and the log group's key policy.",
+      namespace: "AWS/Logs",
+      metricName: "IncomingLogEvents",
+      dimensions: { LogGroupName: props.logGroupName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: minutes / 5,
+      datapointsToAlarm: minutes / 5,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      // No datapoint at all is exactly the failure this alarm exists for.
+      treatMissingData: "breaching",
+      alarmActions: actions,
+      okActions: actions,
+    });
+    this.notificationsFailed = new CloudwatchMetricAlarm(this, "NotificationsFailed", {
+      alarmName: `${props.namePrefix}-alert-delivery-failed`,
+      alarmDescription:
+        "SNS failed to deliver alert notifications. Check the subscriptions (pending confirmation?) and, with KMS, the key policy.",
+      namespace: "AWS/SNS",
+      metricName: "NumberOfNotificationsFailed",
+      dimensions: { TopicName: props.topicName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      alarmActions: actions,
+    });
+    for (let i = 0; i < props.ruleNames.length; i += METRICS_PER_ALARM) {
+      const chunk = props.ruleNames.slice(i, i + METRICS_PER_ALARM);
+      const n = i / METRICS_PER_ALARM + 1;
+      this.invocationsFailed.push(
+        new CloudwatchMetricAlarm(this, `InvocationsFailed${n}`, {
+          alarmName: `${props.namePrefix}-rule-invocations-failed-${n}`,
+          alarmDescription:
+            "EventBridge could not deliver real-time alerts to the topic (permissions or KMS key policy); failed events go to the dead-letter queue.",
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          treatMissingData: "notBreaching",
+          alarmActions: actions,
+          metricQuery: [
+            { id: "failed", expression: chunk.map((_, k) => `FILL(m${k}, 0)`).join(" + "), label: "Failed invocations", returnData: true },
+            ...chunk.map((rule, k) => ({
+              id: `m${k}`,
+              metric: { namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: { RuleName: rule }, stat: "Sum", period: 300 },
+              returnData: false,
+            })),
+          ],
+        }),
+      );
+    }
+    if (props.deadLetterQueueName) {
+      this.deadLetters = new CloudwatchMetricAlarm(this, "DeadLetters", {
+        alarmName: `${props.namePrefix}-alerts-in-dead-letter-queue`,
+        alarmDescription: "Real-time alerts gave up after 24 h of retries and wait in the dead-letter queue: read them there.",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: props.deadLetterQueueName },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "notBreaching",
+        alarmActions: actions,
+      });
+    }
+  }
+}
