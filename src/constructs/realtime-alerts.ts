@@ -42,6 +42,8 @@ export interface RealtimeAlertsProps {
 
 export interface VariantRule {
   readonly variant: AlertVariant;
+  /** The rule's name as a plain string, for ARNs built without referencing the rule. */
+  readonly name: string;
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
 }
@@ -77,8 +79,9 @@ export class RealtimeAlerts extends Construct {
       // Many listed secrets or parameters may not fit one pattern: extra rules (`-2`, `-3`, …) take the rest.
       variantEventPatterns(props.detections, variant).forEach((pattern, i) => {
         const id = `${family === "tamper" ? "change-" : ""}${i === 0 ? key : `${key}-${i + 1}`}`;
+        const ruleName = `${props.namePrefix}-${id}`;
         const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
-          name: `${props.namePrefix}-${id}`,
+          name: ruleName,
           description: `${family === "tamper" ? "Changes to the trail or the monitoring" : "Secret reads"} (${key}) from CloudTrail, rendered for the on-call`,
           eventBusName: "default",
           eventPattern: JSON.stringify(pattern),
@@ -97,7 +100,7 @@ export class RealtimeAlerts extends Construct {
           },
           deadLetterConfig: { arn: this.deadLetterQueue.arn },
         });
-        this.rules.push({ variant, rule, target });
+        this.rules.push({ variant, name: ruleName, rule, target });
       });
     }
     this.senderArns.push(...this.ruleArns);

@@ -112,7 +112,9 @@ export class MonitoringStack extends TerraformStack {
       kmsMasterKeyId: kmsKeyArn,
     });
 
-    const detections = readDetections(readScope(config, this.demoSecret?.secret.name));
+    // The demo secret by its name string, not a reference: the rules' patterns must not depend on the secret
+    // (the secret depends on the key, whose policy names the rules).
+    const detections = readDetections(readScope(config, this.demoSecret ? name : undefined));
     const changes = config.selfMonitoring.enabled
       ? tamperDetection({
           resourcePrefix: name,
@@ -151,7 +153,9 @@ export class MonitoringStack extends TerraformStack {
       }
       const ruleArns = [...this.realtime.ruleArns, ...(this.changeRealtime?.ruleArns ?? [])];
       this.alertTopic.allowEventRules(ruleArns);
-      this.key?.allowEventRules(ruleArns);
+      // The key policy names the rules by built ARNs: referencing them would order the key after the rules.
+      const ruleNames = [...this.realtime.rules, ...(this.changeRealtime?.rules ?? [])].map((r) => r.name);
+      this.key?.allowEventRules(ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${n}`));
     }
 
     if (config.selfMonitoring.enabled) {

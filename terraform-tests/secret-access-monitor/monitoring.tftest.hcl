@@ -32,6 +32,12 @@ mock_provider "aws" {
   mock_resource "aws_secretsmanager_secret" {
     defaults = { arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo-AbCdEf" }
   }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
   mock_resource "aws_cloudtrail" {
     defaults = { arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/trail" }
   }
