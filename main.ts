@@ -1,4 +1,5 @@
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "./src/app";
 import { ConfigError, loadConfig } from "./src/config/load";
@@ -10,9 +11,20 @@ try {
   const config = loadConfig();
   const { app } = buildApp(config, new App({ outdir }));
   app.synth();
+  removeStaleOtherFormat(outdir, app.hclOutput);
 } catch (err) {
   rmSync(outdir, { recursive: true, force: true });
   const lines = err instanceof ConfigError ? err.lines : [`synth failed: ${(err as Error).message}`];
   for (const line of lines) console.error(line);
   process.exit(1);
+}
+
+/**
+ * Terraform loads every *.tf and *.tf.json in a directory: a cdk.tf left by an earlier `cdktf synth --hcl`
+ * beside a fresh cdk.tf.json (or the reverse) declares everything twice and Terraform refuses both.
+ */
+function removeStaleOtherFormat(dir: string, hcl: boolean): void {
+  const stacks = join(dir, "stacks");
+  if (!existsSync(stacks)) return;
+  for (const stack of readdirSync(stacks)) rmSync(join(stacks, stack, hcl ? "cdk.tf.json" : "cdk.tf"), { force: true });
 }

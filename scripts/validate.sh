@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Synthesizes every configuration variant under terraform-tests/variants, then for each stack runs the real
+# Synthesizes every configuration variant under terraform-tests/variants (JSON, and the HCL rendering for
+# review), then for each stack runs the real
 # Terraform CLI against a local provider mirror: init -backend=false, validate, and terraform test with
 # mock_provider "aws" (the *.tftest.hcl files of terraform-tests/<stack>/).
 #
@@ -52,16 +53,21 @@ for variant in terraform-tests/variants/*.json; do
   if ! MONITOR_CONFIG="$variant" CDKTF_OUTDIR="$out" node scripts/run-app.mjs; then
     echo "FAIL $name: synth"; failures=$((failures + 1)); continue
   fi
-  for stackdir in "$out"/stacks/*/; do
+  # The HCL rendering for review (npm run synth:hcl) must be valid Terraform too.
+  if ! MONITOR_CONFIG="$variant" CDKTF_OUTDIR="$out" node --import tsx scripts/synth-hcl.ts >/dev/null; then
+    echo "FAIL $name: synth:hcl"; failures=$((failures + 1)); continue
+  fi
+  for stackdir in "$out"/stacks/*/ "$out"/hcl/*/; do
     stack=$(basename "$stackdir")
+    kind=$([ -f "$stackdir/cdk.tf" ] && echo "hcl" || echo "json")
     cp terraform-tests/"$stack"/*.tftest.hcl "$stackdir" 2>/dev/null || true
-    log="$work/$name-$stack.log"
+    log="$work/$name-$stack-$kind.log"
     if terraform -chdir="$stackdir" init -backend=false -input=false -no-color >"$log" 2>&1 \
       && terraform -chdir="$stackdir" validate -no-color >>"$log" 2>&1 \
       && terraform -chdir="$stackdir" test -no-color >>"$log" 2>&1; then
-      echo "ok   $name/$stack: $(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || echo validated)"
+      echo "ok   $name/$stack ($kind): $(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || echo validated)"
     else
-      echo "FAIL $name/$stack"; sed 's/^/     /' "$log"; failures=$((failures + 1))
+      echo "FAIL $name/$stack ($kind)"; sed 's/^/     /' "$log"; failures=$((failures + 1))
     fi
   done
 done

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -35,6 +35,18 @@ describe("main.ts (the app cdktf synth runs)", () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toMatch(/^synth failed: monitoredSecrets: this configuration needs \d+ metric filters/);
     expect(existsSync(r.outdir)).toBe(false);
+  }, 30_000);
+
+  test("a JSON synth removes a stale cdk.tf left by an HCL synth, so Terraform does not load both", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sam-stale-"));
+    const outdir = join(dir, "out");
+    mkdirSync(join(outdir, "stacks", "secret-access-monitor"), { recursive: true });
+    writeFileSync(join(outdir, "stacks", "secret-access-monitor", "cdk.tf"), "# stale");
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ alertEmails: ["oncall@example.com"], suffix: "abcd1234" }));
+    const r = spawnSync(tsx, [join(root, "main.ts")], { cwd: dir, env: { ...process.env, MONITOR_CONFIG: "config.json", CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(outdir, "stacks", "secret-access-monitor"))).toContain("cdk.tf.json");
+    expect(existsSync(join(outdir, "stacks", "secret-access-monitor", "cdk.tf"))).toBe(false);
   }, 30_000);
 
   test("a good S3-backend configuration writes both stacks", () => {
