@@ -66,6 +66,7 @@ describe("MonitoringStack", () => {
         [
           "alarm_names",
           "alert_topic_arn",
+          "dashboard_name",
           "dead_letter_queue_url",
           "event_rule_names",
           "kms_key_arn",

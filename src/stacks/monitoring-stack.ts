@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { BackendConfig, MonitorConfig } from "../config/schema";
 import { AlertTopic } from "../constructs/alert-topic";
@@ -13,6 +14,7 @@ import { SecretAccessAlarms } from "../constructs/secret-access-alarms";
 import { CisAlarms } from "../constructs/cis-alarms";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { PipelineHealth } from "../constructs/pipeline-health";
+import { MonitorDashboard } from "../constructs/dashboard";
 import { CIS_CONTROLS } from "../patterns/cis";
 import { detectionFilterPatterns, readDetections, ReadScope, ScopedSecret } from "../patterns/sensitive-reads";
 import { tamperDetection } from "../patterns/tampering";
@@ -36,6 +38,7 @@ export class MonitoringStack extends TerraformStack {
   readonly key?: EncryptionKey;
   readonly health?: PipelineHealth;
   readonly cis?: CisAlarms;
+  readonly dashboard: MonitorDashboard;
 
   constructor(scope: Construct, id: string, config: MonitorConfig) {
     super(scope, id);
@@ -170,6 +173,20 @@ export class MonitoringStack extends TerraformStack {
       });
     }
 
+    const metricOf = (d: { id: string; title: string }) => ({ namespace: config.metricNamespace, metricName: `${name}-${d.id}`, label: d.title });
+    this.dashboard = new MonitorDashboard(this, "Dashboard", {
+      name,
+      region,
+      readMetrics: detections.filter((d) => d.outcome === "success").map(metricOf),
+      deniedMetrics: detections.filter((d) => d.outcome === "denied").map(metricOf),
+      changeMetrics: changes ? [metricOf(changes)] : [],
+      logGroupName,
+      topicName,
+      rulePrefix: name,
+      deadLetterQueueName: this.realtime ? `${name}-alert-dlq` : undefined,
+      alarmArns: () => this.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm).map((a) => a.arn),
+    });
+
     this.outputs(config, detections.map((d) => d.id));
   }
 
@@ -183,6 +200,7 @@ export class MonitoringStack extends TerraformStack {
       value: detectionIds.map((id) => this.accessAlarms.alarms[id].alarm.alarmName),
       description: "CloudWatch alarms on secret reads",
     });
+    new TerraformOutput(this, "dashboard_name", { value: this.dashboard.dashboard.dashboardName, description: "CloudWatch dashboard of the monitor" });
     if (this.key) new TerraformOutput(this, "kms_key_arn", { value: this.key.key.arn, description: "Customer-managed key of the monitor" });
     if (this.realtime) {
       new TerraformOutput(this, "event_rule_names", {
