@@ -1,0 +1,190 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mockClient } from "aws-sdk-client-mock";
+import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersCommand, TestMetricFilterCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { clientsFor, main } from "../../src/verify/cli";
+import { Check, fire, StackOutputs, verifyStack } from "../../src/verify/verify";
+
+const NOW = Date.parse("2026-11-23T12:00:00Z");
+const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
+const TOPIC = "arn:aws:sns:us-east-1:111122223333:sam-x-alerts";
+const OUT: StackOutputs = {
+  trail_arn: "arn:aws:cloudtrail:us-east-1:111122223333:trail/sam-x",
+  log_group_name: "/aws/cloudtrail/sam-x",
+  alert_topic_arn: TOPIC,
+  alarm_names: ["sam-x-secret-reads"],
+  event_rule_names: ["sam-x-read-role-pub"],
+  secret_arn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:sam-x-AbCdEf",
+};
+const PATTERN = '{ ($.eventSource = "secretsmanager.amazonaws.com" && ($.eventName = "GetSecretValue" || $.eventName = "BatchGetSecretValue")) && $.errorCode NOT EXISTS }';
+
+const mocks = {
+  cloudtrail: mockClient(CloudTrailClient),
+  logs: mockClient(CloudWatchLogsClient),
+  cloudwatch: mockClient(CloudWatchClient),
+  sns: mockClient(SNSClient),
+  events: mockClient(EventBridgeClient),
+  secrets: mockClient(SecretsManagerClient),
+};
+const clients = clientsFor("us-east-1");
+
+/** A healthy deployment; each test breaks one link. */
+function healthy() {
+  for (const m of Object.values(mocks)) m.reset();
+  mocks.cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryTime: minutesAgo(4), LatestCloudWatchLogsDeliveryTime: minutesAgo(3) });
+  mocks.cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] });
+  mocks.logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: "111122223333_CloudTrail_us-east-1", lastIngestionTime: NOW - 120_000 }] });
+  mocks.logs.on(DescribeMetricFiltersCommand).resolves({ metricFilters: [{ filterName: "sam-x-secret-reads", filterPattern: PATTERN }] });
+  mocks.logs.on(TestMetricFilterCommand).resolves({ matches: [{ eventNumber: 1, eventMessage: "{}" }] });
+  mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({
+    MetricAlarms: [{ AlarmName: "sam-x-secret-reads", Statistic: "Sum", Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold", Period: 60, TreatMissingData: "notBreaching", AlarmActions: [TOPIC], ActionsEnabled: true, StateValue: "OK" }],
+  });
+  mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: `${TOPIC}:1234`, Protocol: "email", Endpoint: "oncall@example.com" }] });
+  mocks.sns.on(GetTopicAttributesCommand).resolves({ Attributes: { KmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/abcd" } });
+  mocks.events.on(DescribeRuleCommand).resolves({ Name: "sam-x-read-role-pub", State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" });
+  mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: "alert-topic", Arn: TOPIC, DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:111122223333:sam-x-alert-dlq" }, InputTransformer: { InputTemplate: "x", InputPathsMap: {} } }] });
+}
+
+const run = () => verifyStack(clients, OUT, { now: () => NOW });
+const failed = (checks: Check[]) => checks.filter((c) => !c.ok);
+
+describe("verify: each link of a deployed stack", () => {
+  beforeEach(healthy);
+
+  test("a healthy deployment passes every link", async () => {
+    const checks = await run();
+    expect(failed(checks)).toEqual([]);
+    expect(checks.map((c) => c.link)).toEqual([
+      "trail is logging",
+      "trail records read and write management events",
+      "trail delivers log files to S3",
+      "trail delivers events to CloudWatch Logs",
+      "log group receives events",
+      "metric filter sam-x-secret-reads",
+      "alarm sam-x-secret-reads",
+      "topic has subscriptions",
+      "subscription oncall@example.com",
+      "topic key lets alarms publish",
+      "rule sam-x-read-role-pub enabled for read-only events",
+      "rule sam-x-read-role-pub targets the topic",
+    ]);
+    const sample = JSON.parse(mocks.logs.commandCalls(TestMetricFilterCommand)[0].args[0].input.logEventMessages![0]);
+    expect(sample.eventName).toBe("GetSecretValue");
+  });
+
+  const broken: [string, () => void, string, RegExp][] = [
+    ["a stopped trail", () => mocks.cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false, LatestDeliveryTime: minutesAgo(4), LatestCloudWatchLogsDeliveryTime: minutesAgo(3) }), "trail is logging", /aws cloudtrail start-logging --name sam-x/],
+    ["a write-only trail", () => mocks.cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true }] }), "trail records read and write management events", /read-only event/],
+    ["stale S3 delivery", () => mocks.cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryTime: minutesAgo(300), LatestCloudWatchLogsDeliveryTime: minutesAgo(3) }), "trail delivers log files to S3", /bucket policy/],
+    ["a CloudWatch Logs delivery error", () => mocks.cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryTime: minutesAgo(4), LatestCloudWatchLogsDeliveryTime: minutesAgo(3), LatestCloudWatchLogsDeliveryError: "AccessDenied" }), "trail delivers events to CloudWatch Logs", /delivery role/],
+    ["a silent log group", () => mocks.logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [] }), "log group receives events", /CloudWatch Logs delivery/],
+    ["a deleted metric filter", () => mocks.logs.on(DescribeMetricFiltersCommand).resolves({ metricFilters: [] }), "metric filter sam-x-secret-reads", /re-apply/],
+    ["a filter AWS does not match", () => mocks.logs.on(TestMetricFilterCommand).resolves({ matches: [] }), "metric filter sam-x-secret-reads", /deployed pattern differs/],
+    ["an Average alarm", () => mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", Statistic: "Average", Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold", Period: 60, TreatMissingData: "notBreaching", AlarmActions: [TOPIC] }] }), "alarm sam-x-secret-reads", /use Sum/],
+    ["an alarm without the topic", () => mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", Statistic: "Sum", Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold", Period: 60, TreatMissingData: "notBreaching", AlarmActions: [] }] }), "alarm sam-x-secret-reads", /restore the alarm action/],
+    ["a pending subscription", () => mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "new@example.com" }] }), "subscription new@example.com", /confirm the e-mail AWS sent to new@example\.com/],
+    ["a topic under alias/aws/sns", () => mocks.sns.on(GetTopicAttributesCommand).resolves({ Attributes: { KmsMasterKeyId: "alias/aws/sns" } }), "topic key lets alarms publish", /cannot publish under alias\/aws\/sns/],
+    ["a plain ENABLED rule", () => mocks.events.on(DescribeRuleCommand).resolves({ State: "ENABLED" }), "rule sam-x-read-role-pub enabled for read-only events", /ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS/],
+    ["a target without dead-letter queue", () => mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: "t", Arn: TOPIC, InputTransformer: { InputTemplate: "x", InputPathsMap: {} } }] }), "rule sam-x-read-role-pub targets the topic", /dead-letter queue/],
+  ];
+
+  test.each(broken)("%s is reported on its link with the remedy", async (_name, breakIt, link, remedy) => {
+    breakIt();
+    const f = failed(await run());
+    expect(f.map((c) => c.link)).toEqual([link]);
+    expect(f[0].remedy).toMatch(remedy);
+  });
+});
+
+describe("verify --fire", () => {
+  beforeEach(healthy);
+
+  test("reads the demo secret once and measures time to the real-time alert and to the alarm", async () => {
+    let t = NOW;
+    mocks.secrets.on(GetSecretValueCommand).resolves({ Name: "sam-x", SecretString: "never-printed" });
+    mocks.cloudwatch.on(GetMetricDataCommand).resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [] }] }).resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }] });
+    mocks.cloudwatch.on(DescribeAlarmsCommand)
+      .resolvesOnce({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", StateValue: "OK", StateUpdatedTimestamp: new Date(NOW - 3600_000) }] })
+      .resolvesOnce({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", StateValue: "OK", StateUpdatedTimestamp: new Date(NOW - 3600_000) }] })
+      .resolves({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", StateValue: "ALARM", StateUpdatedTimestamp: new Date(NOW + 200_000) }] });
+    const checks = await fire(clients, OUT, { now: () => t, sleep: async (ms) => void (t += ms), pollMs: 60_000 });
+    expect(mocks.secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(checks).toEqual([
+      { ok: true, link: "real-time alert", detail: "rule invoked 120 s after the read (the e-mail follows within seconds)" },
+      { ok: true, link: "alarm", detail: "entered ALARM 180 s after the read" },
+    ]);
+    expect(JSON.stringify(checks)).not.toContain("never-printed");
+  });
+
+  test("reports a timeout with the likely cause", async () => {
+    let t = NOW;
+    mocks.secrets.on(GetSecretValueCommand).resolves({ Name: "sam-x" });
+    mocks.cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "r0", Values: [] }] });
+    mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", StateValue: "OK" }] });
+    const checks = await fire(clients, OUT, { now: () => t, sleep: async (ms) => void (t += ms), pollMs: 60_000, timeoutMs: 5 * 60_000 });
+    expect(checks.map((c) => c.ok)).toEqual([false, false]);
+    expect(checks[0].remedy).toMatch(/ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS/);
+    expect(checks[1].remedy).toMatch(/~5 min/);
+  });
+});
+
+describe("verify CLI", () => {
+  beforeEach(healthy);
+  const outputsFile = () => {
+    const dir = mkdtempSync(join(tmpdir(), "sam-verify-"));
+    const file = join(dir, "outputs.json");
+    writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(OUT).map(([k, v]) => [k, { value: v, type: "string", sensitive: false }]))));
+    return file;
+  };
+  async function cli(args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+    const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+    try {
+      return { code: await main(args, () => clients), out, err };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  test("prints one line per link and exits 0 when all work", async () => {
+    const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
+    expect(code).toBe(0);
+    expect(out[0]).toBe("✅ trail is logging: sam-x");
+    expect(out.at(-1)).toBe("all 12 links work");
+  });
+
+  test("exits 1 and prints the remedy under a broken link", async () => {
+    mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "new@example.com" }] });
+    const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
+    expect(code).toBe(1);
+    expect(out).toContain("❌ subscription new@example.com: pending confirmation: no alert reaches this address\n     fix: confirm the e-mail AWS sent to new@example.com (check spam), or re-apply to send it again");
+  });
+
+  test.each([
+    [["--bogus"], /^verify: --bogus: unknown argument; allowed: /],
+    [["--outputs"], /^verify: --outputs: needs a value$/],
+    [["--outputs", "/nonexistent.json"], /^verify: --outputs: \/nonexistent\.json does not exist$/],
+    [["--timeout-minutes", "0", "--outputs", "x"], /^verify: --timeout-minutes: must be a whole number of minutes from 1 to 1440$/],
+  ])("bad arguments %j exit 2 with one line", async (args, expected) => {
+    const { code, err } = await cli(args as string[]);
+    expect(code).toBe(2);
+    expect(err).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test("outputs missing a field are refused with its name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sam-verify-"));
+    writeFileSync(join(dir, "o.json"), JSON.stringify({ trail_arn: { value: "x" } }));
+    const { code, err } = await cli(["--outputs", join(dir, "o.json"), "--region", "us-east-1"]);
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/output log_group_name is missing/);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * `npm run verify -- [--outputs <file> | --stack-dir <dir>] [--region <r>] [--fire] [--timeout-minutes <n>] [--max-age-minutes <n>]`
+ *
+ * Checks a deployed stack in a real account, one line per link with ✅/❌ and the remedy. Credentials come
+ * from the SDK's default provider chain; the region from --region or the configuration. Stack outputs come
+ * from a file (`terraform output -json > outputs.json`) or from `terraform output -json` in the stack directory.
+ * Exit codes: 0 every link works, 1 a link is broken, 2 bad arguments or unreadable outputs.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { ConfigError, loadConfig } from "../config/load";
+import { Check, Clients, fire, StackOutputs, verifyStack } from "./verify";
+
+class UsageError extends Error {}
+
+export interface VerifyArgs {
+  outputs?: string;
+  stackDir: string;
+  region?: string;
+  fire: boolean;
+  timeoutMinutes: number;
+  maxAgeMinutes: number;
+}
+
+export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
+  const args: VerifyArgs = { stackDir: "cdktf.out/stacks/secret-access-monitor", fire: false, timeoutMinutes: 15, maxAgeMinutes: 60 };
+  const allowed = "--outputs, --stack-dir, --region, --fire, --timeout-minutes, --max-age-minutes";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a}: needs a value`);
+      return v;
+    };
+    const minutes = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 1440) throw new UsageError(`${a}: must be a whole number of minutes from 1 to 1440`);
+      return n;
+    };
+    if (a === "--outputs") args.outputs = value();
+    else if (a === "--stack-dir") args.stackDir = value();
+    else if (a === "--region") args.region = value();
+    else if (a === "--fire") args.fire = true;
+    else if (a === "--timeout-minutes") args.timeoutMinutes = minutes(value());
+    else if (a === "--max-age-minutes") args.maxAgeMinutes = minutes(value());
+    else throw new UsageError(`${a}: unknown argument; allowed: ${allowed}`);
+  }
+  return args;
+}
+
+/** Values of `terraform output -json` ({"name": {"value": …}}), checked for what verify needs. */
+export function readOutputs(json: string, source: string): StackOutputs {
+  let parsed: Record<string, { value: unknown }>;
+  try {
+    parsed = JSON.parse(json);
+  } catch (err) {
+    throw new UsageError(`${source}: not JSON from terraform output -json: ${(err as Error).message}`);
+  }
+  const values = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v?.value]));
+  for (const field of ["trail_arn", "log_group_name", "alert_topic_arn"]) {
+    if (typeof values[field] !== "string") throw new UsageError(`${source}: output ${field} is missing (is this the monitoring stack, applied?)`);
+  }
+  if (!Array.isArray(values.alarm_names)) throw new UsageError(`${source}: output alarm_names is missing`);
+  return values as unknown as StackOutputs;
+}
+
+function loadOutputs(args: VerifyArgs): StackOutputs {
+  if (args.outputs) {
+    if (!existsSync(args.outputs)) throw new UsageError(`--outputs: ${args.outputs} does not exist`);
+    return readOutputs(readFileSync(args.outputs, "utf8"), args.outputs);
+  }
+  if (!existsSync(args.stackDir)) throw new UsageError(`--stack-dir: ${args.stackDir} does not exist; run npm run synth and deploy first, or pass --outputs`);
+  let json: string;
+  try {
+    json = execFileSync("terraform", [`-chdir=${args.stackDir}`, "output", "-json"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    throw new UsageError(`--stack-dir: terraform output -json failed in ${args.stackDir}: ${String((err as { stderr?: string }).stderr ?? err).trim().split("\n")[0]}`);
+  }
+  return readOutputs(json, `${args.stackDir} (terraform output -json)`);
+}
+
+export function clientsFor(region: string): Clients {
+  return {
+    cloudtrail: new CloudTrailClient({ region }),
+    logs: new CloudWatchLogsClient({ region }),
+    cloudwatch: new CloudWatchClient({ region }),
+    sns: new SNSClient({ region }),
+    events: new EventBridgeClient({ region }),
+    secrets: new SecretsManagerClient({ region }),
+  };
+}
+
+export function formatCheck(c: Check): string {
+  return `${c.ok ? "✅" : "❌"} ${c.link}: ${c.detail}${c.remedy ? `\n     fix: ${c.remedy}` : ""}`;
+}
+
+export async function main(argv: readonly string[], makeClients: (region: string) => Clients = clientsFor): Promise<number> {
+  let args: VerifyArgs;
+  let outputs: StackOutputs;
+  let region: string;
+  try {
+    args = parseVerifyArgs(argv);
+    outputs = loadOutputs(args);
+    region = args.region ?? loadConfig().region;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`verify: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      for (const line of err.lines) console.error(`verify: ${line}`);
+      return 2;
+    }
+    throw err;
+  }
+  const clients = makeClients(region);
+  const checks = await verifyStack(clients, outputs, { maxAgeMinutes: args.maxAgeMinutes });
+  for (const c of checks) console.log(formatCheck(c));
+  if (args.fire) {
+    console.log(`reading the demo secret once (value not printed) and waiting up to ${args.timeoutMinutes} min…`);
+    for (const c of await fire(clients, outputs, { timeoutMs: args.timeoutMinutes * 60_000, log: (l) => console.log(l) })) {
+      checks.push(c);
+      console.log(formatCheck(c));
+    }
+  }
+  const broken = checks.filter((c) => !c.ok).length;
+  console.log(broken === 0 ? `all ${checks.length} links work` : `${broken} of ${checks.length} links broken`);
+  return broken === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`verify: ${(err as Error).name}: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

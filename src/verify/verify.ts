@@ -1,0 +1,211 @@
+/**
+ * Checks a deployed monitor link by link, the way it fails in practice, and says how to fix each broken link.
+ * Talks to AWS through the SDK clients it is given (tests pass mocked ones).
+ */
+import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersCommand, TestMetricFilterCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { sampleFor } from "./samples";
+
+export interface Clients {
+  cloudtrail: CloudTrailClient;
+  logs: CloudWatchLogsClient;
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
+  events: EventBridgeClient;
+  secrets: SecretsManagerClient;
+}
+
+/** The stack outputs verify needs (`terraform output -json`, values only). */
+export interface StackOutputs {
+  trail_arn: string;
+  log_group_name: string;
+  alert_topic_arn: string;
+  alarm_names: string[];
+  event_rule_names?: string[];
+  secret_arn?: string;
+}
+
+export interface Check {
+  readonly ok: boolean;
+  readonly link: string;
+  readonly detail: string;
+  /** What to do when the link is broken. */
+  readonly remedy?: string;
+}
+
+export interface VerifyOptions {
+  /** Deliveries older than this count as stale. @default 60 */
+  readonly maxAgeMinutes?: number;
+  readonly now?: () => number;
+}
+
+const ago = (now: number, t?: Date) => (t ? `${Math.round((now - t.getTime()) / 60_000)} min ago` : "never");
+
+export async function verifyStack(c: Clients, out: StackOutputs, options: VerifyOptions = {}): Promise<Check[]> {
+  const now = (options.now ?? Date.now)();
+  const maxAge = (options.maxAgeMinutes ?? 60) * 60_000;
+  const fresh = (t?: Date) => t !== undefined && now - t.getTime() <= maxAge;
+  const checks: Check[] = [];
+  const add = (ok: boolean, link: string, detail: string, remedy?: string) => checks.push({ ok, link, detail, remedy: ok ? undefined : remedy });
+  const trailName = out.trail_arn.split(":trail/")[1] ?? out.trail_arn;
+
+  const status = await c.cloudtrail.send(new GetTrailStatusCommand({ Name: out.trail_arn }));
+  add(status.IsLogging === true, "trail is logging", status.IsLogging ? trailName : `${trailName} is stopped`, `aws cloudtrail start-logging --name ${trailName}`);
+  const selectors = await c.cloudtrail.send(new GetEventSelectorsCommand({ TrailName: out.trail_arn }));
+  const readWrite = (selectors.EventSelectors ?? []).some((s) => s.IncludeManagementEvents !== false && s.ReadWriteType === "All");
+  add(readWrite, "trail records read and write management events", readWrite ? "ReadWriteType All" : "read-only events are not recorded",
+    "GetSecretValue is a read-only event: set the management event selector to ReadWriteType All (terraform apply restores it)");
+  add(fresh(status.LatestDeliveryTime) && !status.LatestDeliveryError, "trail delivers log files to S3",
+    status.LatestDeliveryError ? `error ${status.LatestDeliveryError}` : `last delivery ${ago(now, status.LatestDeliveryTime)}`,
+    "check the bucket policy (CloudTrail GetBucketAcl/PutObject with aws:SourceArn = the trail) and, with KMS, the key policy");
+  add(fresh(status.LatestCloudWatchLogsDeliveryTime) && !status.LatestCloudWatchLogsDeliveryError, "trail delivers events to CloudWatch Logs",
+    status.LatestCloudWatchLogsDeliveryError ? `error ${status.LatestCloudWatchLogsDeliveryError}` : `last delivery ${ago(now, status.LatestCloudWatchLogsDeliveryTime)}`,
+    "check the delivery role (trust cloudtrail.amazonaws.com, logs:CreateLogStream/PutLogEvents on the group's streams) and the log group's key policy");
+
+  const streams = await c.logs.send(new DescribeLogStreamsCommand({ logGroupName: out.log_group_name, orderBy: "LastEventTime", descending: true, limit: 1 }));
+  const last = streams.logStreams?.[0]?.lastIngestionTime;
+  add(last !== undefined && now - last <= maxAge, "log group receives events", `last event ${last ? ago(now, new Date(last)) : "never"} in ${out.log_group_name}`,
+    "no events reached the log group: fix the trail's CloudWatch Logs delivery above");
+
+  const filters = (await c.logs.send(new DescribeMetricFiltersCommand({ logGroupName: out.log_group_name }))).metricFilters ?? [];
+  const alarms = out.alarm_names.length
+    ? (await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: out.alarm_names }))).MetricAlarms ?? []
+    : [];
+  for (const name of out.alarm_names) {
+    const mine = filters.filter((f) => f.filterName === name || f.filterName?.startsWith(`${name}-part-`));
+    if (mine.length === 0) {
+      add(false, `metric filter ${name}`, "missing", "re-apply the stack (terraform apply): the filter was deleted");
+    }
+    for (const f of mine) {
+      const sample = sampleFor(f.filterPattern ?? "");
+      if (!sample) {
+        add(false, `metric filter ${f.filterName}`, "no sample record matches its pattern locally", "compare the pattern with the synthesized stack and re-apply");
+        continue;
+      }
+      const test = await c.logs.send(new TestMetricFilterCommand({ filterPattern: f.filterPattern, logEventMessages: [sample] }));
+      const matched = (test.matches ?? []).length > 0;
+      add(matched, `metric filter ${f.filterName}`, matched ? "present, matches a sample record (TestMetricFilter)" : "present, but CloudWatch Logs does not match the sample record",
+        "the deployed pattern differs from the synthesized one: re-apply the stack");
+    }
+    const alarm = alarms.find((a) => a.AlarmName === name);
+    checks.push(alarmCheck(name, alarm, out.alert_topic_arn));
+  }
+
+  const subs = (await c.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: out.alert_topic_arn }))).Subscriptions ?? [];
+  const pending = subs.filter((s) => s.SubscriptionArn === "PendingConfirmation");
+  const confirmed = subs.filter((s) => s.SubscriptionArn && s.SubscriptionArn !== "PendingConfirmation");
+  add(subs.length > 0, "topic has subscriptions", `${subs.length} subscription(s)`, "subscribe an address: set alert_emails and re-apply");
+  for (const s of pending) {
+    add(false, `subscription ${s.Endpoint}`, "pending confirmation: no alert reaches this address",
+      `confirm the e-mail AWS sent to ${s.Endpoint} (check spam), or re-apply to send it again`);
+  }
+  for (const s of confirmed) add(true, `subscription ${s.Endpoint}`, `confirmed (${s.Protocol})`);
+  const attributes = (await c.sns.send(new GetTopicAttributesCommand({ TopicArn: out.alert_topic_arn }))).Attributes ?? {};
+  const awsManaged = /alias\/aws\/sns/.test(attributes.KmsMasterKeyId ?? "");
+  add(!awsManaged, "topic key lets alarms publish", attributes.KmsMasterKeyId ? `key ${attributes.KmsMasterKeyId}` : "unencrypted",
+    "CloudWatch alarms cannot publish under alias/aws/sns: use the stack's customer-managed key");
+
+  for (const rule of out.event_rule_names ?? []) {
+    const r = await c.events.send(new DescribeRuleCommand({ Name: rule }));
+    add(r.State === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", `rule ${rule} enabled for read-only events`, `state ${r.State}`,
+      `aws events put-rule --name ${rule} --event-bus-name default --state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (or re-apply): a plain ENABLED rule never sees GetSecretValue`);
+    const targets = (await c.events.send(new ListTargetsByRuleCommand({ Rule: rule }))).Targets ?? [];
+    const t = targets.find((x) => x.Arn === out.alert_topic_arn);
+    add(t !== undefined && t.DeadLetterConfig?.Arn !== undefined && t.InputTransformer !== undefined, `rule ${rule} targets the topic`,
+      t ? `dead-letter queue ${t.DeadLetterConfig?.Arn ? "set" : "MISSING"}, message ${t.InputTransformer ? "rendered" : "RAW"}` : "no target on the alert topic",
+      "re-apply the stack: the target, its input transformer or its dead-letter queue was removed");
+  }
+  return checks;
+}
+
+function alarmCheck(name: string, a: MetricAlarm | undefined, topicArn: string): Check {
+  const link = `alarm ${name}`;
+  if (!a) return { ok: false, link, detail: "missing", remedy: "re-apply the stack: the alarm was deleted" };
+  const problems: string[] = [];
+  const remedies: string[] = [];
+  if (a.Statistic !== "Sum") {
+    problems.push(`statistic ${a.Statistic ?? a.ExtendedStatistic}`);
+    remedies.push("use Sum: with minutes of zeros an Average of one read stays below 1");
+  }
+  if (a.Threshold !== 1 || a.ComparisonOperator !== "GreaterThanOrEqualToThreshold") {
+    problems.push(`${a.ComparisonOperator} ${a.Threshold}`);
+    remedies.push("alarm on >= 1");
+  }
+  if (a.Period !== 60) {
+    problems.push(`period ${a.Period} s`);
+    remedies.push("use a 60 s period");
+  }
+  if (a.TreatMissingData !== "notBreaching") {
+    problems.push(`missing data ${a.TreatMissingData}`);
+    remedies.push("treat missing data as notBreaching");
+  }
+  if (!(a.AlarmActions ?? []).includes(topicArn) || a.ActionsEnabled === false) {
+    problems.push("does not notify the alert topic");
+    remedies.push("restore the alarm action (the alert topic) and enable actions");
+  }
+  return problems.length === 0
+    ? { ok: true, link, detail: `Sum >= 1 over 60 s, missing data notBreaching, notifies the topic (state ${a.StateValue})` }
+    : { ok: false, link, detail: problems.join(", "), remedy: `${remedies.join("; ")} (terraform apply restores all of it)` };
+}
+
+export interface FireOptions {
+  readonly timeoutMs?: number;
+  readonly pollMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Progress lines while waiting. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Reads the demo secret once (the value is never printed) and measures the time until the real-time rules are
+ * invoked and until a read alarm enters ALARM.
+ */
+export async function fire(c: Clients, out: StackOutputs, options: FireOptions = {}): Promise<Check[]> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const timeout = options.timeoutMs ?? 15 * 60_000;
+  const poll = options.pollMs ?? 15_000;
+  if (!out.secret_arn) return [{ ok: false, link: "fire", detail: "no demo secret in the stack outputs", remedy: "enable demoSecret, or read a monitored secret yourself" }];
+  const start = now();
+  await c.secrets.send(new GetSecretValueCommand({ SecretId: out.secret_arn }));
+  let ruleAfter: number | undefined;
+  let alarmAfter: number | undefined;
+  const rules = out.event_rule_names ?? [];
+  while (now() - start < timeout && (alarmAfter === undefined || (rules.length > 0 && ruleAfter === undefined))) {
+    await sleep(poll);
+    if (rules.length > 0 && ruleAfter === undefined) {
+      const data = await c.cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(start - 60_000),
+          EndTime: new Date(now() + 60_000),
+          MetricDataQueries: rules.slice(0, 500).map((r, i) => ({
+            Id: `r${i}`,
+            MetricStat: { Metric: { Namespace: "AWS/Events", MetricName: "Invocations", Dimensions: [{ Name: "RuleName", Value: r }] }, Period: 60, Stat: "Sum" },
+          })),
+        }),
+      );
+      if ((data.MetricDataResults ?? []).some((m) => (m.Values ?? []).some((v) => v > 0))) ruleAfter = now() - start;
+    }
+    if (alarmAfter === undefined) {
+      const alarms = (await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: out.alarm_names }))).MetricAlarms ?? [];
+      if (alarms.some((a) => a.StateValue === "ALARM" && a.StateUpdatedTimestamp !== undefined && a.StateUpdatedTimestamp.getTime() >= start)) alarmAfter = now() - start;
+    }
+    options.log?.(`  … ${Math.round((now() - start) / 1000)} s: real-time ${ruleAfter !== undefined ? "seen" : "waiting"}, alarm ${alarmAfter !== undefined ? "seen" : "waiting"}`);
+  }
+  const secs = (ms?: number) => (ms === undefined ? "" : `${Math.round(ms / 1000)} s after the read`);
+  const checks: Check[] = [];
+  if (rules.length > 0) {
+    checks.push(ruleAfter !== undefined
+      ? { ok: true, link: "real-time alert", detail: `rule invoked ${secs(ruleAfter)} (the e-mail follows within seconds)` }
+      : { ok: false, link: "real-time alert", detail: `no rule invocation within ${Math.round(timeout / 60_000)} min`, remedy: "check the rules' state (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS) and that the read happened in this region" });
+  }
+  checks.push(alarmAfter !== undefined
+    ? { ok: true, link: "alarm", detail: `entered ALARM ${secs(alarmAfter)}` }
+    : { ok: false, link: "alarm", detail: `no alarm within ${Math.round(timeout / 60_000)} min`, remedy: "CloudTrail → Logs takes ~5 min on average; check the trail's CloudWatch Logs delivery and the filter checks above. An alarm already in ALARM does not re-enter it" });
+  return checks;
+}
