@@ -56,6 +56,8 @@ describe("configuration", () => {
     ["reserved metric namespace", { metricNamespace: "AWS/Secrets" }, /^config: metricNamespace: must not start with AWS\//],
     ["misspelt field", { alertEmail: ["a@example.com"] }, /^config: \(top level\): unknown field\(s\) alertEmail$/],
     ["wrong type", { trail: { multiRegion: "yes" } }, /^config: trail\.multiRegion: must be boolean, got string$/],
+    ["excluding KMS events while the key-tampering alarm needs them", { trail: { excludeManagementEventSources: ["kms.amazonaws.com"] } }, /^config: trail\.excludeManagementEventSources: excluding kms\.amazonaws\.com hides DisableKey/],
+    ["an event source CloudTrail cannot exclude", { trail: { excludeManagementEventSources: ["s3.amazonaws.com"] } }, /^config: trail\.excludeManagementEventSources\[0\]: must be "kms\.amazonaws\.com" or "rdsdata\.amazonaws\.com"$/],
     ["nothing to monitor", { demoSecret: { enabled: false }, parameterStore: { enabled: false } }, /^config: monitoredSecrets: nothing to monitor/],
   ];
 

@@ -22,6 +22,17 @@ describe("AuditTrail", () => {
     });
   });
 
+  test("excluding high-volume KMS and RDS Data events keeps read and write management events", () => {
+    const lean = synthMonitoring({
+      trail: { excludeManagementEventSources: ["kms.amazonaws.com", "rdsdata.amazonaws.com"] },
+      selfMonitoring: { enabled: false },
+    });
+    expect(only(lean.tf, "aws_cloudtrail").event_selector).toEqual([
+      { read_write_type: "All", include_management_events: true, exclude_management_event_sources: ["kms.amazonaws.com", "rdsdata.amazonaws.com"] },
+    ]);
+    expect(only(s.tf, "aws_cloudtrail").event_selector[0].exclude_management_event_sources).toBeUndefined();
+  });
+
   test("multiRegion false gives a single-region trail", () => {
     const single = synthMonitoring({ trail: { multiRegion: false } });
     expect(only(single.tf, "aws_cloudtrail").is_multi_region_trail).toBe(false);

@@ -149,6 +149,10 @@ export const configSchema = z
         logRetentionDays: retention.default(365),
         bucketForceDestroy: z.boolean().default(false),
         bucketExpirationDays: z.number().int().min(1, "must be at least 1 day").optional(),
+        /** High-volume management event sources left out of the trail to cut CloudWatch Logs cost. */
+        excludeManagementEventSources: z
+          .array(z.enum(["kms.amazonaws.com", "rdsdata.amazonaws.com"], { errorMap: () => ({ message: 'must be "kms.amazonaws.com" or "rdsdata.amazonaws.com"' }) }))
+          .default([]),
       })
       .strict()
       .default({}),
@@ -192,6 +196,13 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.trail.excludeManagementEventSources.includes("kms.amazonaws.com") && (cfg.cisAlarms.enabled || cfg.selfMonitoring.enabled)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["trail", "excludeManagementEventSources"],
+        message: "excluding kms.amazonaws.com hides DisableKey/ScheduleKeyDeletion from CloudWatch.7 and the monitoring-change alarm; disable cisAlarms and selfMonitoring, or keep KMS events",
+      });
+    }
     if (!cfg.demoSecret.enabled && cfg.monitoredSecrets === undefined && !cfg.parameterStore.enabled) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

@@ -33,6 +33,12 @@ export interface AuditTrailProps {
   /** Expire log files (and old versions) after this many days. @default - kept forever */
   readonly bucketExpirationDays?: number;
   /**
+   * Management event sources the trail leaves out (`kms.amazonaws.com`, `rdsdata.amazonaws.com`): the two
+   * highest-volume sources, and none of them a secret read.
+   * @default - none: every management event is recorded
+   */
+  readonly excludeManagementEventSources?: string[];
+  /**
    * Customer-managed key for the log files, the bucket's default encryption and the log group.
    * @default - SSE-S3 for the bucket and log files, CloudWatch Logs' own encryption for the group
    */
@@ -183,7 +189,13 @@ export class AuditTrail extends Construct {
       cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
       cloudWatchLogsRoleArn: this.deliveryRole.arn,
       // GetSecretValue is a read-only event: a write-only trail never records it.
-      eventSelector: [{ readWriteType: "All", includeManagementEvents: true }],
+      eventSelector: [
+        {
+          readWriteType: "All",
+          includeManagementEvents: true,
+          excludeManagementEventSources: props.excludeManagementEventSources?.length ? props.excludeManagementEventSources : undefined,
+        },
+      ],
       // CloudTrail checks bucket access and role permissions when the trail is created.
       dependsOn: [this.bucketPolicy, this.deliveryPolicy],
     });

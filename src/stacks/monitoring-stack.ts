@@ -102,6 +102,7 @@ export class MonitoringStack extends TerraformStack {
       logRetentionDays: config.trail.logRetentionDays,
       bucketForceDestroy: config.trail.bucketForceDestroy,
       bucketExpirationDays: config.trail.bucketExpirationDays,
+      excludeManagementEventSources: config.trail.excludeManagementEventSources,
       kmsKeyArn,
     });
 
