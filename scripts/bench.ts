@@ -14,9 +14,14 @@ import { join } from "node:path";
 const root = join(__dirname, "..");
 const work = join(root, ".build", "bench");
 const args = process.argv.slice(2);
-const only = (args.find((a) => a.startsWith("--only="))?.slice(7) ?? args[args.indexOf("--only") + 1] ?? "synth,tests,simulate")
-  .split(",")
-  .filter((x) => ["synth", "tests", "simulate"].includes(x));
+const onlyArg = args.find((a) => a.startsWith("--only="))?.slice(7) ?? (args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined);
+const only = (onlyArg ?? "synth,tests,simulate").split(",");
+for (const part of only) {
+  if (!["synth", "tests", "simulate"].includes(part)) {
+    console.error(`bench: --only: ${part} is not one of synth, tests, simulate`);
+    process.exit(2);
+  }
+}
 const rows: [string, string, string, string][] = [];
 
 interface Run {

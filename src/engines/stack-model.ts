@@ -19,6 +19,8 @@ export interface ModelFilter {
   readonly compiled: CompiledPattern;
   /** eventSource values the pattern requires, when it pins them: other records skip this filter. */
   readonly eventSources?: ReadonlySet<string>;
+  /** eventName values the pattern requires, when it pins them. */
+  readonly eventNames?: ReadonlySet<string>;
 }
 
 export interface ModelRule {
@@ -29,6 +31,8 @@ export interface ModelRule {
   readonly matches: (event: Json) => boolean;
   /** The event `source` values the pattern accepts, when it lists plain strings: other events skip the rule. */
   readonly sources?: ReadonlySet<string>;
+  /** The `detail.eventName` values the pattern accepts, when every alternative lists plain strings. */
+  readonly eventNames?: ReadonlySet<string>;
   readonly transformer?: { inputPaths: Record<string, string>; inputTemplate: string };
 }
 
@@ -46,6 +50,8 @@ export interface StackModel {
    * A record from another service is only counted, not evaluated.
    */
   readonly relevantEventSources?: ReadonlySet<string>;
+  /** Likewise for eventName: when every filter and rule pins it, other events are only counted. */
+  readonly relevantEventNames?: ReadonlySet<string>;
   readonly trail?: ModelTrail;
   readonly alarms: Obj[];
 }
@@ -60,7 +66,7 @@ export function stackModel(tf: Obj): StackModel {
     metricName: f.metric_transformation.name,
     namespace: f.metric_transformation.namespace,
     compiled: compileFilterPattern(f.pattern),
-  })).map((f) => ({ ...f, eventSources: f.compiled.requiredValues("eventSource") }));
+  })).map((f) => ({ ...f, eventSources: f.compiled.requiredValues("eventSource"), eventNames: f.compiled.requiredValues("eventName") }));
   const targets = values(r.aws_cloudwatch_event_target);
   const rules = values(r.aws_cloudwatch_event_rule).map((rule) => {
     const target = targets.find((t) => t.rule === rule.name || String(t.rule).includes(ruleRef(r, rule)));
@@ -71,6 +77,7 @@ export function stackModel(tf: Obj): StackModel {
       pattern,
       matches: compileEventPattern(pattern),
       sources: Array.isArray(pattern.source) && pattern.source.every((x: unknown) => typeof x === "string") ? new Set<string>(pattern.source) : undefined,
+      eventNames: patternEventNames(pattern.detail),
       transformer: target?.input_transformer
         ? { inputPaths: target.input_transformer.input_paths, inputTemplate: target.input_transformer.input_template }
         : undefined,
@@ -91,7 +98,11 @@ export function stackModel(tf: Obj): StackModel {
     relevantEventSources = new Set(filters.flatMap((f) => [...f.eventSources!]));
     for (const x of rules) for (const src of x.sources!) relevantEventSources.add(`${src.replace(/^aws\./, "")}.amazonaws.com`);
   }
-  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources };
+  let relevantEventNames: Set<string> | undefined;
+  if (filters.every((f) => f.eventNames) && rules.every((x) => x.eventNames)) {
+    relevantEventNames = new Set([...filters.flatMap((f) => [...f.eventNames!]), ...rules.flatMap((x) => [...x.eventNames!])]);
+  }
+  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames };
 }
 
 function ruleRef(resources: Obj, rule: Obj): string {
@@ -150,19 +161,28 @@ const NOTHING: string[] = [];
 
 export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): RecordVerdict {
   const delivered = trailDelivers(model.trail, record);
-  if (!envelope && model.relevantEventSources && !model.relevantEventSources.has(record.eventSource as string)) {
+  if (
+    !envelope &&
+    ((model.relevantEventSources && !model.relevantEventSources.has(record.eventSource as string)) ||
+      (model.relevantEventNames && !model.relevantEventNames.has(record.eventName as string)))
+  ) {
     return { delivered, filters: NOTHING, metrics: NOTHING, rules: [] };
   }
   let text: string | undefined;
   const message = () => (text ??= JSON.stringify(record));
   const eventSource = record.eventSource as string;
   const matched = delivered
-    ? model.filters.filter((f) => (!f.eventSources || f.eventSources.has(eventSource)) && f.compiled.matches(message, record))
+    ? model.filters.filter(
+        (f) =>
+          (!f.eventSources || f.eventSources.has(eventSource)) &&
+          (!f.eventNames || f.eventNames.has(record.eventName as string)) &&
+          f.compiled.matches(message, record),
+      )
     : [];
   const filters = matched.map((f) => f.name);
   const metrics = [...new Set(matched.map((f) => f.metricName))];
   const source = envelope ? (envelope.source as string) : sourceOf(record);
-  const candidates = model.rules.filter((r) => !r.sources || r.sources.has(source));
+  const candidates = model.rules.filter((r) => (!r.sources || r.sources.has(source)) && (!r.eventNames || r.eventNames.has(record.eventName as string)));
   if (candidates.length === 0) return { delivered, filters, metrics, rules: [] };
   const event = envelope ?? eventBridgeEnvelope(record);
   // Read-only management events reach only rules that opted in to them.
@@ -180,3 +200,16 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
 }
 
 export type { Json };
+
+/** eventName values a `detail` pattern accepts, when it (or every `$or` branch) lists plain strings. */
+function patternEventNames(detail: unknown): Set<string> | undefined {
+  if (typeof detail !== "object" || detail === null) return undefined;
+  const d = detail as Obj;
+  const own = Array.isArray(d.eventName) && d.eventName.every((x: unknown) => typeof x === "string") ? new Set<string>(d.eventName) : undefined;
+  if (own) return own;
+  if (Array.isArray(d.$or)) {
+    const branches = d.$or.map(patternEventNames);
+    if (branches.every((b): b is Set<string> => b !== undefined)) return new Set(branches.flatMap((b) => [...b]));
+  }
+  return undefined;
+}
