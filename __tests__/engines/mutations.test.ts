@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { simulate } from "../../src/simulate/simulate";
 import { Testing } from "cdktf";
 import { evaluateRecord, stackModel } from "../../src/engines/stack-model";
 import { MonitoringStack } from "../../src/stacks/monitoring-stack";
@@ -39,5 +43,38 @@ describe("the offline proof notices broken links", () => {
       r.event_pattern = r.event_pattern.replace("AWS API Call via CloudTrail", "Amazon API Call via CloudTrail");
     }
     expect(verdict().realtime).toBe("none");
+  });
+});
+
+describe("the alarm timeline notices the Average trap", () => {
+  /** Ten minutes of routine events, one a minute, and one secret read at 14:03:27. */
+  function trail(): string {
+    const read = Object.fromEntries(records(OWN_FIXTURES))["gsv-role-session-vpce.json"];
+    const lines = Array.from({ length: 10 }, (_, m) =>
+      JSON.stringify({ ...read, eventSource: "ec2.amazonaws.com", eventName: "DescribeInstances", requestParameters: {}, eventTime: `2026-11-20T14:0${m}:10Z` }),
+    );
+    lines.push(JSON.stringify(read));
+    const file = join(mkdtempSync(join(tmpdir(), "sam-avg-")), "day.jsonl");
+    writeFileSync(file, lines.join("\n"));
+    return file;
+  }
+  const readAlarm = async (tf: Record<string, any>) => {
+    const { alarms } = await simulate(tf, [trail()], { workers: 1 });
+    return alarms.find((a) => a.alarm.endsWith("-secret-reads"))!;
+  };
+
+  test("Sum over 60 s alarms in the minute of the read", async () => {
+    const tf = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "m", config())));
+    expect((await readAlarm(tf)).firstAlarm).toBe("2026-11-20T14:03:00.000Z");
+  });
+
+  test("Average over 5 minutes never alarms: one read among zero-filled minutes averages below 1", async () => {
+    const tf = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "m", config())));
+    for (const a of Object.values<any>(tf.resource.aws_cloudwatch_metric_alarm)) {
+      if (a.alarm_name.endsWith("-secret-reads")) Object.assign(a, { statistic: "Average", period: 300 });
+    }
+    const alarm = await readAlarm(tf);
+    expect(alarm.firstAlarm).toBeUndefined();
+    expect(alarm.transitions.some((t) => t.to === "ALARM")).toBe(false);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { parseFlags, UsageError, wholeNumber } from "../cli/args";
 import { simulate, RecordResult } from "./simulate";
 
 const USAGE = "usage: npm run simulate -- --events <file|dir> [--events …] [--stack <name>] [--out <dir>] [--json] [--all] [--stats] [--workers <n>]";
@@ -22,33 +23,26 @@ interface Args {
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { events: [], out: "cdktf.out", json: false, all: false, stats: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a}: needs a value`);
-      return v;
-    };
-    if (a === "--events") args.events.push(value());
-    else if (a === "--stack") args.stack = value();
-    else if (a === "--out") args.out = value();
-    else if (a === "--json") args.json = true;
-    else if (a === "--all") args.all = true;
-    else if (a === "--stats") args.stats = true;
-    else if (a === "--workers") {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError("--workers: must be a whole number from 1 to 64");
-      args.workers = n;
-    }
-    else if (a === "--help" || a === "-h") throw new UsageError(USAGE);
-    else throw new UsageError(`${a}: unknown argument; allowed: --events, --stack, --out, --json, --all, --stats, --workers`);
-  }
+  parseFlags(argv, {
+    values: {
+      "--events": (v) => void args.events.push(v),
+      "--stack": (v) => void (args.stack = v),
+      "--out": (v) => void (args.out = v),
+      "--workers": (v, flag) => void (args.workers = wholeNumber(v, flag, 1, 64)),
+    },
+    switches: {
+      "--json": () => void (args.json = true),
+      "--all": () => void (args.all = true),
+      "--stats": () => void (args.stats = true),
+      "--help": () => {
+        throw new UsageError(USAGE);
+      },
+    },
+  });
   if (args.events.length === 0) throw new UsageError("--events: required (a CloudTrail file, gzipped log file or directory)");
   for (const e of args.events) if (!existsSync(e)) throw new UsageError(`--events: ${e} does not exist`);
   return args;
 }
-
-class UsageError extends Error {}
 
 function loadStack(out: string, stack?: string): { name: string; tf: Record<string, any> } {
   const stacksDir = join(out, "stacks");

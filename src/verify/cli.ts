@@ -15,9 +15,9 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ConfigError, loadConfig } from "../config/load";
+import { parseFlags, UsageError, wholeNumber } from "../cli/args";
 import { Check, Clients, fire, StackOutputs, verifyStack } from "./verify";
 
-class UsageError extends Error {}
 
 export interface VerifyArgs {
   outputs?: string;
@@ -30,27 +30,17 @@ export interface VerifyArgs {
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
   const args: VerifyArgs = { stackDir: "cdktf.out/stacks/secret-access-monitor", fire: false, timeoutMinutes: 15, maxAgeMinutes: 60 };
-  const allowed = "--outputs, --stack-dir, --region, --fire, --timeout-minutes, --max-age-minutes";
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a}: needs a value`);
-      return v;
-    };
-    const minutes = (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 1440) throw new UsageError(`${a}: must be a whole number of minutes from 1 to 1440`);
-      return n;
-    };
-    if (a === "--outputs") args.outputs = value();
-    else if (a === "--stack-dir") args.stackDir = value();
-    else if (a === "--region") args.region = value();
-    else if (a === "--fire") args.fire = true;
-    else if (a === "--timeout-minutes") args.timeoutMinutes = minutes(value());
-    else if (a === "--max-age-minutes") args.maxAgeMinutes = minutes(value());
-    else throw new UsageError(`${a}: unknown argument; allowed: ${allowed}`);
-  }
+  const minutes = (v: string, flag: string) => wholeNumber(v, flag, 1, 1440, "whole number of minutes");
+  parseFlags(argv, {
+    values: {
+      "--outputs": (v) => void (args.outputs = v),
+      "--stack-dir": (v) => void (args.stackDir = v),
+      "--region": (v) => void (args.region = v),
+      "--timeout-minutes": (v, flag) => void (args.timeoutMinutes = minutes(v, flag)),
+      "--max-age-minutes": (v, flag) => void (args.maxAgeMinutes = minutes(v, flag)),
+    },
+    switches: { "--fire": () => void (args.fire = true) },
+  });
   return args;
 }
 
