@@ -68,6 +68,10 @@ describe("event-pattern engine: documented vectors", () => {
     expect(m({ c: [{ numeric: [">", 0, "<=", 5] }] }, { c: 0 })).toBe(false);
     expect(m({ ip: [{ cidr: "10.0.0.0/24" }] }, { ip: "10.0.0.255" })).toBe(true);
     expect(m({ ip: [{ cidr: "10.0.0.0/24" }] }, { ip: "10.0.1.0" })).toBe(false);
+    expect(m({ ip: [{ cidr: "2001:db8::/32" }] }, { ip: "2001:0db8:85a3::8a2e:370:7334" })).toBe(true);
+    expect(m({ ip: [{ cidr: "2001:db8::/32" }] }, { ip: "2001:db9::1" })).toBe(false);
+    expect(m({ ip: [{ cidr: "::ffff:0:0/96" }] }, { ip: "::ffff:192.0.2.128" })).toBe(true);
+    expect(m({ ip: [{ cidr: "10.0.0.0/8" }] }, { ip: "not-an-ip" })).toBe(false);
   });
 
   test("$or branches are alternatives over the same object, combined with its other fields", () => {

@@ -175,21 +175,49 @@ function compileNumeric(spec: Json[], path: string): (v: number) => boolean {
 
 function inCidr(ip: string, cidr: string): boolean {
   const [net, bitsText] = cidr.split("/");
-  const bits = Number(bitsText);
-  const a = ipv4(ip);
-  const b = ipv4(net);
-  if (a === undefined || b === undefined || !(bits >= 0 && bits <= 32)) return false;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  const v6 = net.includes(":");
+  const width = v6 ? 128 : 32;
+  const bits = bitsText === undefined ? width : Number(bitsText);
+  const a = v6 ? ipv6(ip) : ipv4(ip);
+  const b = v6 ? ipv6(net) : ipv4(net);
+  if (a === undefined || b === undefined || !Number.isInteger(bits) || bits < 0 || bits > width) return false;
+  const shift = BigInt(width - bits);
+  return a >> shift === b >> shift;
 }
 
-function ipv4(text: string): number | undefined {
+function ipv4(text: string): bigint | undefined {
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
-  let n = 0;
+  let n = 0n;
   for (const p of parts) {
     if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
-    n = n * 256 + Number(p);
+    n = n * 256n + BigInt(p);
   }
-  return n >>> 0;
+  return n;
+}
+
+/** An IPv6 address (with `::` shortening and an optional embedded IPv4 tail) as a 128-bit number. */
+function ipv6(text: string): bigint | undefined {
+  let head = text;
+  let tail: bigint | undefined;
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    tail = ipv4(dotted[2]);
+    if (tail === undefined) return undefined;
+    head = `${dotted[1]}0:0`;
+  }
+  const halves = head.split("::");
+  if (halves.length > 2) return undefined;
+  const groups = (h: string) => (h === "" ? [] : h.split(":"));
+  const left = groups(halves[0]);
+  const right = halves.length === 2 ? groups(halves[1]) : [];
+  const missing = 8 - left.length - right.length;
+  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
+  const all = [...left, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...right];
+  let n = 0n;
+  for (const g of all) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    n = (n << 16n) + BigInt(parseInt(g, 16));
+  }
+  return tail === undefined ? n : (n & ~0xffffffffn) | tail;
 }
