@@ -26,6 +26,12 @@ describe("the offline proof notices broken links", () => {
     expect(verdict().metric).toBe("none");
   });
 
+  test("a write-only trail also drops a GetSecretValue from before CloudTrail wrote the readOnly flag", () => {
+    for (const t of Object.values<any>(tf.resource.aws_cloudtrail)) t.event_selector[0].read_write_type = "WriteOnly";
+    const { readOnly: _dropped, ...old } = read as Record<string, unknown>;
+    expect(verdicts(evaluateRecord(stackModel(tf), old)).metric).toBe("none");
+  });
+
   test("rules in plain ENABLED state never receive read-only management events", () => {
     for (const r of Object.values<any>(tf.resource.aws_cloudwatch_event_rule)) r.state = "ENABLED";
     expect(verdict().realtime).toBe("none");

@@ -110,14 +110,24 @@ function ruleRef(resources: Obj, rule: Obj): string {
   return `aws_cloudwatch_event_rule.${key}.name`;
 }
 
+/**
+ * Whether a call is read-only: the record's `readOnly` flag, or for older records without it (eventVersion
+ * ≤ 1.05) the read verbs AWS classifies as read-only.
+ */
+export function isReadOnly(record: Obj): boolean {
+  if (record.readOnly === true || record.readOnly === "true") return true;
+  if (record.readOnly === false || record.readOnly === "false") return false;
+  return /^(Get|List|Describe|BatchGet|Lookup|Head)/.test(String(record.eventName));
+}
+
 /** Whether the trail writes this record to its log group (management events only; data events need selectors). */
 export function trailDelivers(trail: ModelTrail | undefined, record: Obj): boolean {
   if (!trail || trail.readWriteType === undefined) return false;
   if (record.managementEvent === false || record.eventCategory === "Data") return false;
   if (trail.excludedSources.includes(record.eventSource)) return false;
-  const readOnly = record.readOnly === true || record.readOnly === "true";
+  const readOnly = isReadOnly(record);
   if (trail.readWriteType === "WriteOnly" && readOnly) return false;
-  if (trail.readWriteType === "ReadOnly" && record.readOnly !== undefined && !readOnly) return false;
+  if (trail.readWriteType === "ReadOnly" && !readOnly) return false;
   return true;
 }
 
@@ -186,7 +196,7 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
   if (candidates.length === 0) return { delivered, filters, metrics, rules: [] };
   const event = envelope ?? eventBridgeEnvelope(record);
   // Read-only management events reach only rules that opted in to them.
-  const readOnly = record.readOnly === true || record.readOnly === "true" || (record.readOnly === undefined && /^(Get|List|Describe|BatchGet)/.test(String(record.eventName)));
+  const readOnly = isReadOnly(record);
   const rules = candidates
     .filter((r) => r.state !== "DISABLED")
     .filter((r) => !readOnly || r.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
