@@ -197,11 +197,6 @@ function wholeFile(file: string, text: string): StreamItem[] {
   return [classifyValue(file, 0, doc)];
 }
 
-/** Streams the records of one file. */
-export async function* recordsOfFile(file: string): AsyncGenerator<StreamItem> {
-  for await (const batch of batchesOfFile(file)) yield* batch;
-}
-
 function classify(file: string, index: number, text: string): StreamItem {
   let value: unknown;
   try {

@@ -209,7 +209,6 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
   return { delivered, filters, metrics, rules };
 }
 
-export type { Json };
 
 /** eventName values a `detail` pattern accepts, when it (or every `$or` branch) lists plain strings. */
 function patternEventNames(detail: unknown): Set<string> | undefined {

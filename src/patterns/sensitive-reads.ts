@@ -191,11 +191,6 @@ function branchTerms(b: ReadBranch): fp.Term[] {
   ];
 }
 
-/** The filter pattern of a detection's metric filter. */
-export function detectionFilterPattern(d: ReadDetection): string {
-  return patternOf(d, d.branches);
-}
-
 /**
  * The filter patterns a detection needs: one when it fits CloudWatch's 1024 characters, else one per branch.
  * All of them feed the detection's one metric, so the alarm is the same either way.
@@ -262,17 +257,6 @@ function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
 }
 
 /**
- * The EventBridge pattern of one alert variant over the given detections (those of the variant's outcome).
- * Conditions every branch shares (outcome, network, identity shape) sit once in `detail`; the branches are
- * alternatives under `$or`, each matched against the same `detail` object.
- */
-export function variantEventPattern(detections: readonly ReadDetection[], v: AlertVariant): EventPattern {
-  const branchList = detections.filter((d) => d.outcome === v.outcome || d.outcome === "any").flatMap((d) => d.branches);
-  if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
-  return patternForBranches(branchList, v);
-}
-
-/**
  * The variant's patterns, each within `maxLength` characters of JSON: all branches in one pattern when they
  * fit, else packed in order into as few patterns as fit (one rule each). Throws when one branch alone is too long.
  */
@@ -302,6 +286,10 @@ export function variantEventPatterns(
   return packs.map((bs) => patternForBranches(bs, v));
 }
 
+/**
+ * One pattern over some branches of a variant. Conditions every branch shares (outcome, network, identity shape)
+ * sit once in `detail`; the branches are alternatives under `$or`, each matched against the same `detail`.
+ */
 function patternForBranches(branchList: readonly ReadBranch[], v: AlertVariant): EventPattern {
   const detail: Record<string, unknown> = {
     errorCode: [{ exists: v.outcome === "denied" }],
