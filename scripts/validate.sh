@@ -17,7 +17,8 @@ find_mirror() {
       echo "validate: TF_PROVIDER_MIRROR=$TF_PROVIDER_MIRROR has no registry.terraform.io/hashicorp/aws inside" >&2; return 1; }
     echo "$TF_PROVIDER_MIRROR"; return 0
   fi
-  local candidates=("$HOME/.terraform.d/plugins" "/usr/share/terraform/plugins" "/usr/local/share/terraform/plugins" "/opt/terraform/plugins" "/opt/tf-plugins")
+  # Terraform's own implied mirror directories first, then a search of the machine.
+  local candidates=("$HOME/.terraform.d/plugins" "${XDG_DATA_HOME:-$HOME/.local/share}/terraform/plugins" "/usr/local/share/terraform/plugins" "/usr/share/terraform/plugins")
   for c in "${candidates[@]}"; do
     [ -d "$c/registry.terraform.io/hashicorp/aws" ] && { echo "$c"; return 0; }
   done
