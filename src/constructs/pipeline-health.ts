@@ -31,6 +31,15 @@ export class PipelineHealth extends Construct {
     const minutes = props.silenceMinutes ?? 15;
     if (minutes < 10 || minutes % 5 !== 0) throw new Error(`silenceMinutes: ${minutes} must be a multiple of 5, at least 10`);
     const actions = [props.topicArn];
+    // Any failure in a 5-minute period pages; periods without the metric are fine.
+    const anyFailure = {
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      alarmActions: actions,
+    } as const;
     this.silence = new CloudwatchMetricAlarm(this, "Silence", {
       alarmName: `${props.namePrefix}-trail-silent`,
       alarmDescription:
@@ -59,12 +68,7 @@ export class PipelineHealth extends Construct {
       dimensions: { TopicName: props.topicName },
       statistic: "Sum",
       period: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      treatMissingData: "notBreaching",
-      alarmActions: actions,
+      ...anyFailure,
     });
     for (let i = 0; i < props.ruleNames.length; i += METRICS_PER_ALARM) {
       const chunk = props.ruleNames.slice(i, i + METRICS_PER_ALARM);
@@ -74,12 +78,7 @@ export class PipelineHealth extends Construct {
           alarmName: `${props.namePrefix}-rule-invocations-failed-${n}`,
           alarmDescription:
             "EventBridge could not deliver real-time alerts to the topic (permissions or KMS key policy); failed events go to the dead-letter queue.",
-          comparisonOperator: "GreaterThanThreshold",
-          threshold: 0,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          treatMissingData: "notBreaching",
-          alarmActions: actions,
+          ...anyFailure,
           metricQuery: [
             { id: "failed", expression: chunk.map((_, k) => `FILL(m${k}, 0)`).join(" + "), label: "Failed invocations", returnData: true },
             ...chunk.map((rule, k) => ({
@@ -100,12 +99,7 @@ export class PipelineHealth extends Construct {
         dimensions: { QueueName: props.deadLetterQueueName },
         statistic: "Maximum",
         period: 300,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: 0,
-        treatMissingData: "notBreaching",
-        alarmActions: actions,
+        ...anyFailure,
       });
     }
   }
