@@ -27,12 +27,15 @@ describe("record stream", () => {
   test.each([
     ["parsed whole", undefined],
     ["split while streaming", 0],
-  ])("gzipped log files, single records, JSON Lines and EventBridge envelopes in a directory tree (%s)", async (_mode, limit) => {
+  ])("gzipped log files, single records, JSON Lines and EventBridge envelopes in a directory tree, digests skipped (%s)", async (_mode, limit) => {
     const sub = join(dir, "tree", "AWSLogs", "111122223333");
     require("node:fs").mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, "a.json.gz"), gzipSync(JSON.stringify({ Records: [rec(1), rec(2)] })));
     writeFileSync(join(dir, "tree", "b.json"), JSON.stringify(rec(3), null, 2));
     writeFileSync(join(dir, "tree", "c.jsonl"), `${JSON.stringify(rec(4))}\n${JSON.stringify(rec(5))}\n`);
+    const digest = join(dir, "tree", "AWSLogs", "111122223333", "CloudTrail-Digest", "us-east-1");
+    require("node:fs").mkdirSync(digest, { recursive: true });
+    writeFileSync(join(digest, "digest.json.gz"), gzipSync(JSON.stringify({ awsAccountId: "111122223333", digestPublicKeyFingerprint: "x" })));
     writeFileSync(join(dir, "tree", "d.json"), JSON.stringify({ "detail-type": "AWS API Call via CloudTrail", source: "aws.secretsmanager", time: "2026-11-20T00:00:00Z", detail: rec(6) }));
     const items = await collect([join(dir, "tree")], limit);
     expect(items.every((i) => i.kind === "record")).toBe(true);

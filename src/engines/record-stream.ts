@@ -25,15 +25,19 @@ export interface Malformed {
 
 export type StreamItem = { kind: "record"; value: StreamedRecord } | { kind: "malformed"; value: Malformed };
 
-/** Files under a path, depth first in name order; `.json`, `.jsonl`, `.gz` and extension-less files. */
+/**
+ * Files under a path, depth first in name order; `.json`, `.jsonl`, `.gz` and extension-less files. A synced
+ * trail bucket also holds CloudTrail-Digest folders (signed hashes, not events): they are skipped.
+ */
 export function inputFiles(path: string): string[] {
   const st = statSync(path);
   if (!st.isDirectory()) return [path];
   const out: string[] = [];
   for (const name of readdirSync(path).sort()) {
     const p = join(path, name);
-    if (statSync(p).isDirectory()) out.push(...inputFiles(p));
-    else if (/\.(json|jsonl|gz)$/i.test(name) || !name.includes(".")) out.push(p);
+    if (statSync(p).isDirectory()) {
+      if (name !== "CloudTrail-Digest") out.push(...inputFiles(p));
+    } else if (/\.(json|jsonl|gz)$/i.test(name) || !name.includes(".")) out.push(p);
   }
   return out;
 }
