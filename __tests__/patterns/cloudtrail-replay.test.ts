@@ -47,6 +47,14 @@ describe("project fixtures replayed through the synthesized stack", () => {
     });
   }
 
+  test("an allow-listed IAM role ARN also covers its sessions, as CloudTrail records them", () => {
+    const record = Object.fromEntries(cases)["gsv-allowlisted-app-role-by-name.json"];
+    const byRole = modelOf({ ...SCOPED, monitoredSecrets: [{ id: "prod/db", allowedReaders: ["arn:aws:iam::111122223333:role/service/app-role"] }] });
+    expect(verdicts(evaluateRecord(byRole, record))).toEqual({ metric: "none", realtime: "none" });
+    const other = modelOf({ ...SCOPED, monitoredSecrets: [{ id: "prod/db", allowedReaders: ["arn:aws:iam::111122223333:role/other-role"] }] });
+    expect(verdicts(evaluateRecord(other, record))).toEqual({ metric: "read", realtime: "read" });
+  });
+
   test("the message of a GetSecretValue through a VPC endpoint names who, which, when, where, how and the result", () => {
     const record = Object.fromEntries(cases)["gsv-role-session-vpce.json"];
     const [hit] = evaluateRecord(models.default, record).rules;

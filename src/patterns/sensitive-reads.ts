@@ -73,9 +73,25 @@ export interface ReadBranch {
 
 const uniq = (xs: readonly string[]) => [...new Set(xs)];
 
+const IAM_ROLE = /^arn:([^:]+):iam::(\d{12}|\*):role\/(?:.*\/)?([^/]+)$/;
+
+/**
+ * Principals as CloudTrail records them. A role acts through sessions, recorded as
+ * `arn:<partition>:sts::<account>:assumed-role/<role name>/<session>` (without the role's path), so an IAM role
+ * ARN in an allow-list also covers every session of that role.
+ */
+export function expandPrincipals(arns: readonly string[]): string[] {
+  return uniq(
+    arns.flatMap((arn) => {
+      const m = IAM_ROLE.exec(arn);
+      return m ? [arn, `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/*`] : [arn];
+    }),
+  );
+}
+
 /** The detections a scope asks for, in a stable order. */
 export function readDetections(scope: ReadScope): ReadDetection[] {
-  const global = scope.allowedReaders;
+  const global = expandPrincipals(scope.allowedReaders);
   const detections: ReadDetection[] = [];
   const parameterBranch: ReadBranch = {
     eventSource: SSM,
@@ -106,7 +122,7 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
             eventSource: SECRETS_MANAGER,
             eventNames: SECRET_VALUE_READS,
             resource: { field: ["requestParameters", "secretId"], exact: matchers.exact, wildcards: matchers.wildcards },
-            allowedReaders: uniq([...global, ...secret.allowedReaders]),
+            allowedReaders: expandPrincipals([...global, ...secret.allowedReaders]),
           },
         ],
       });

@@ -3,7 +3,7 @@
  * scheduled for deletion; the topic's policy or subscriptions changed; metric filters, alarms or rules deleted
  * or disabled. One detection, alerted on both paths whether the call succeeded or failed.
  */
-import { ReadBranch, ReadDetection } from "./sensitive-reads";
+import { expandPrincipals, ReadBranch, ReadDetection } from "./sensitive-reads";
 
 export const TRAIL_TAMPERING = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
 
@@ -22,7 +22,7 @@ export interface TamperScope {
 const ALARM_NAME_INDICES = 5;
 
 export function tamperDetection(scope: TamperScope): ReadDetection {
-  const allowed = scope.allowedChangers;
+  const allowed = expandPrincipals(scope.allowedChangers);
   const branch = (eventSource: string, eventNames: readonly string[], field?: string[], wildcards: string[] = [], exact: string[] = [], arrayLength?: number): ReadBranch => ({
     eventSource,
     eventNames,
