@@ -13,6 +13,16 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { LOG_RETENTION_DAYS } from "../config/aws-facts";
 import { denyInsecureTransport, policyDocument } from "./policy";
 
+/** The trail's ARN, from its name: policies name the trail before it exists (it is created after them). */
+export function trailArnOf(partition: string, region: string, accountId: string, name: string): string {
+  return `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
+}
+
+/** The log group a trail named `name` delivers to. */
+export function trailLogGroupName(name: string): string {
+  return `/aws/cloudtrail/${name}`;
+}
+
 export interface AuditTrailProps {
   /** Trail name; also names the log group `/aws/cloudtrail/<name>` and the delivery role. */
   readonly name: string;
@@ -72,7 +82,7 @@ export class AuditTrail extends Construct {
     const { accountId, region, partition } = props;
     // The bucket policy and the role's trust need the trail ARN, and the trail must be created after them:
     // building the ARN from its parts breaks the cycle.
-    this.trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${props.name}`;
+    this.trailArn = trailArnOf(partition, region, accountId, props.name);
     const fromThisTrail = { StringEquals: { "aws:SourceArn": this.trailArn } };
 
     this.bucket = new S3Bucket(this, "Bucket", {
@@ -145,7 +155,7 @@ export class AuditTrail extends Construct {
     });
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      name: `/aws/cloudtrail/${props.name}`,
+      name: trailLogGroupName(props.name),
       retentionInDays: retention,
       kmsKeyId: props.kmsKeyArn,
     });

@@ -55,6 +55,8 @@ export interface VariantRule {
 export class RealtimeAlerts extends Construct {
   readonly rules: VariantRule[] = [];
   readonly deadLetterQueue: SqsQueue;
+  /** The dead-letter queue's name as a plain string, when this construct created the queue. */
+  readonly deadLetterQueueName?: string;
   /** The queue policy, when this construct created the queue; see `allowToDeadLetter` for a shared queue. */
   readonly deadLetterQueuePolicy?: SqsQueuePolicy;
   private readonly senderArns: string[] = [];
@@ -64,10 +66,11 @@ export class RealtimeAlerts extends Construct {
     const outcomes = [...new Set(props.detections.map((d) => d.outcome))];
     if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
     const family = props.family ?? "read";
+    if (!props.deadLetterQueue) this.deadLetterQueueName = `${props.namePrefix}-alert-dlq`;
     this.deadLetterQueue =
       props.deadLetterQueue ??
       new SqsQueue(this, "DeadLetterQueue", {
-        name: `${props.namePrefix}-alert-dlq`,
+        name: this.deadLetterQueueName,
         // The longest SQS allows: failed alerts stay for two weeks of investigation.
         messageRetentionSeconds: 1_209_600,
         sqsManagedSseEnabled: props.kmsMasterKeyId === undefined ? true : undefined,

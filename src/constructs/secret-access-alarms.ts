@@ -21,6 +21,8 @@ export interface SecretAccessAlarmsProps {
 export class SecretAccessAlarms extends Construct {
   /** Alarms by detection id. */
   readonly alarms: Record<string, LogMetricAlarm> = {};
+  /** The metric each detection's filters write, by detection id (plain strings, for dashboards). */
+  readonly metrics: Record<string, { namespace: string; metricName: string }> = {};
 
   constructor(scope: Construct, id: string, props: SecretAccessAlarmsProps) {
     super(scope, id);
@@ -33,12 +35,14 @@ export class SecretAccessAlarms extends Construct {
       );
     }
     props.detections.forEach((d, i) => {
+      const name = `${props.namePrefix}-${d.id}`;
+      this.metrics[d.id] = { namespace: props.metricNamespace, metricName: name };
       this.alarms[d.id] = new LogMetricAlarm(this, d.id, {
-        name: `${props.namePrefix}-${d.id}`,
+        name,
         logGroupName: props.logGroupName,
         patterns: patterns[i],
         metricNamespace: props.metricNamespace,
-        metricName: `${props.namePrefix}-${d.id}`,
+        metricName: name,
         description: describe(d),
         alarmActions: [props.topicArn],
       });

@@ -6,7 +6,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { BackendConfig, MonitorConfig } from "../config/schema";
 import { AlertTopic } from "../constructs/alert-topic";
-import { AuditTrail } from "../constructs/audit-trail";
+import { AuditTrail, trailArnOf, trailLogGroupName } from "../constructs/audit-trail";
 import { DemoSecret } from "../constructs/demo-secret";
 import { NameSuffix } from "../constructs/name-suffix";
 import { RealtimeAlerts } from "../constructs/realtime-alerts";
@@ -66,7 +66,7 @@ export class MonitoringStack extends TerraformStack {
 
     this.suffix = new NameSuffix(this, "Suffix", { explicit: config.suffix });
     const name = `${config.namePrefix}-${this.suffix.value}`;
-    const logGroupName = `/aws/cloudtrail/${name}`;
+    const logGroupName = trailLogGroupName(name);
     const topicName = `${name}-alerts`;
 
     if (config.encryption.mode === "kms") {
@@ -75,7 +75,7 @@ export class MonitoringStack extends TerraformStack {
         accountId,
         region,
         partition,
-        trailArn: `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`,
+        trailArn: trailArnOf(partition, region, accountId, name),
         logGroupName,
         deletionWindowDays: config.encryption.keyDeletionWindowDays,
       });
@@ -169,22 +169,22 @@ export class MonitoringStack extends TerraformStack {
         topicArn: this.alertTopic.topic.arn,
         topicName: this.alertTopic.topic.name,
         ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? [])].map((r) => r.rule.name),
-        deadLetterQueueName: this.realtime?.deadLetterQueue.name,
+        deadLetterQueueName: this.realtime?.deadLetterQueueName,
         silenceMinutes: config.selfMonitoring.silenceMinutes,
       });
     }
 
-    const metricOf = (d: { id: string; title: string }) => ({ namespace: config.metricNamespace, metricName: `${name}-${d.id}`, label: d.title });
+    const metricOf = (alarms: SecretAccessAlarms, d: { id: string; title: string }) => ({ ...alarms.metrics[d.id], label: d.title });
     this.dashboard = new MonitorDashboard(this, "Dashboard", {
       name,
       region,
-      readMetrics: detections.filter((d) => d.outcome === "success").map(metricOf),
-      deniedMetrics: detections.filter((d) => d.outcome === "denied").map(metricOf),
-      changeMetrics: changes ? [metricOf(changes)] : [],
+      readMetrics: detections.filter((d) => d.outcome === "success").map((d) => metricOf(this.accessAlarms, d)),
+      deniedMetrics: detections.filter((d) => d.outcome === "denied").map((d) => metricOf(this.accessAlarms, d)),
+      changeMetrics: changes && this.changeAlarms ? [metricOf(this.changeAlarms, changes)] : [],
       logGroupName,
       topicName,
       rulePrefix: name,
-      deadLetterQueueName: this.realtime ? `${name}-alert-dlq` : undefined,
+      deadLetterQueueName: this.realtime?.deadLetterQueueName,
       alarmArns: () => this.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm).map((a) => a.arn),
     });
 
