@@ -36,11 +36,15 @@ describe("MonitoringStack", () => {
       expect(s.json).toHaveResourceWithProperties(tfType("aws_secretsmanager_secret"), { name: "sam-test0001", recovery_window_in_days: 7 });
     });
 
-    test("secret value comes from a sensitive variable and never appears in the JSON", () => {
+    test("secret value comes from a sensitive, ephemeral variable through a write-only argument: never in JSON, plan or state", () => {
+      // terraform-provider-aws stores `secret_string` in state in plain text; `secret_string_wo` is never stored
+      // (write-only arguments, Terraform >= 1.11; ephemeral variables, Terraform >= 1.10).
       expect(s.json).toHaveResourceWithProperties(tfType("aws_secretsmanager_secret_version"), {
-        secret_string: "${var.demo_secret_value}",
+        secret_string_wo: "${var.demo_secret_value}",
+        secret_string_wo_version: 1,
       });
-      expect(s.tf.variable.demo_secret_value).toMatchObject({ type: "string", sensitive: true, nullable: false });
+      expect(only(s.tf, "aws_secretsmanager_secret_version").secret_string).toBeUndefined();
+      expect(s.tf.variable.demo_secret_value).toMatchObject({ type: "string", sensitive: true, ephemeral: true, nullable: false });
       expect(s.tf.variable.demo_secret_value.default).toBeUndefined();
     });
 

@@ -178,6 +178,18 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    deployment: z
+      .object({
+        /**
+         * Principals Terraform runs as (the pipeline's role). Their plan/apply/refresh reads of Terraform-managed
+         * secrets (the demo secret, `managedSecrets`) are expected, and their changes to the monitor are planned.
+         */
+        principals: z.array(principalPattern).default([]),
+        /** Other secrets whose versions this pipeline manages with Terraform: each plan reads them (GetSecretValue). */
+        managedSecrets: z.array(secretId).default([]),
+      })
+      .strict()
+      .default({}),
     cisAlarms: z.object({ enabled: z.boolean().default(false) }).strict().default({}),
     metricNamespace: z
       .string()
@@ -201,6 +213,13 @@ export const configSchema = z
         code: z.ZodIssueCode.custom,
         path: ["trail", "excludeManagementEventSources"],
         message: "excluding kms.amazonaws.com hides DisableKey/ScheduleKeyDeletion from CloudWatch.7 and the monitoring-change alarm; disable cisAlarms and selfMonitoring, or keep KMS events",
+      });
+    }
+    if (cfg.deployment.managedSecrets.length > 0 && cfg.deployment.principals.length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["deployment", "managedSecrets"],
+        message: "needs deployment.principals: name the role Terraform runs as, whose refresh reads of these secrets are expected",
       });
     }
     if (!cfg.demoSecret.enabled && cfg.monitoredSecrets === undefined && !cfg.parameterStore.enabled) {

@@ -6,10 +6,16 @@ export interface DemoSecretProps {
   /** The secret's name, `<prefix>-<suffix>`. */
   readonly name: string;
   /**
-   * The secret value: a reference to a `sensitive` Terraform variable, so the value never appears in the
-   * synthesized JSON or the plan output.
+   * The secret value: a reference to a sensitive, ephemeral Terraform variable. It is written through the
+   * write-only `secret_string_wo` (provider >= 5.99, Terraform >= 1.11), so it never reaches the synthesized JSON,
+   * the plan or the state: reading the state must not be a way around the GetSecretValue alert.
    */
   readonly value: string;
+  /**
+   * Write-only values are not stored, so Terraform cannot see a change: raise this to write a new value.
+   * @default 1
+   */
+  readonly valueVersion?: number;
   /**
    * Days Secrets Manager keeps the secret after `terraform destroy` before deleting it for good.
    * @default 7 - the shortest window AWS allows, so a demo teardown does not linger for 30 days
@@ -36,9 +42,12 @@ export class DemoSecret extends Construct {
       recoveryWindowInDays: recovery,
       kmsKeyId: props.kmsKeyId,
     });
+    const valueVersion = props.valueVersion ?? 1;
+    if (!Number.isInteger(valueVersion) || valueVersion < 1) throw new Error(`valueVersion: ${valueVersion} is not allowed; use a whole number from 1`);
     this.version = new SecretsmanagerSecretVersion(this, "Version", {
       secretId: this.secret.id,
-      secretString: props.value,
+      secretStringWo: props.value,
+      secretStringWoVersion: valueVersion,
     });
   }
 }

@@ -28,6 +28,12 @@ export interface ScopedSecret {
 export interface ReadScope {
   /** Secrets to watch; undefined watches every secret in the account. */
   readonly secrets?: readonly ScopedSecret[];
+  /**
+   * Secrets whose versions Terraform manages, with the principals Terraform runs as. terraform-provider-aws
+   * refreshes `aws_secretsmanager_secret_version` with GetSecretValue on every plan, apply and refresh, so those
+   * principals' reads of these secrets (and only of these) are expected. Watched in scoped mode like `secrets`.
+   */
+  readonly refreshedSecrets?: readonly ScopedSecret[];
   /** Readers never alerted on, for every secret and for batch and parameter reads. */
   readonly allowedReaders: readonly string[];
   /** Alert on SecureString reads (`withDecryption: true`) from Parameter Store. */
@@ -55,6 +61,11 @@ export interface ResourceMatch {
   readonly field: readonly string[];
   readonly exact: readonly string[];
   readonly wildcards: readonly string[];
+  /**
+   * `any-of` (default): the field names one of the values; `none-of`: the field is present and names none of them
+   * (every other resource); `absent`: the record has no such field (a partial record: which resource is unknown).
+   */
+  readonly match?: "any-of" | "none-of" | "absent";
   /**
    * The field is an array (e.g. GetParameters' `names`); the filter pattern checks indices 0…n-1 because
    * CloudWatch selectors cannot say "any element". EventBridge matches any element natively.
@@ -99,16 +110,46 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
     withDecryption: true,
     allowedReaders: global,
   };
+  const refreshed = scope.refreshedSecrets ?? [];
   if (scope.secrets === undefined) {
-    detections.push({
-      id: "secret-reads",
-      title: "Secret value read",
-      outcome: "success",
-      branches: [{ eventSource: SECRETS_MANAGER, eventNames: [...SECRET_VALUE_READS, ...BATCH_SECRET_READS], allowedReaders: global }],
+    const secretId = ["requestParameters", "secretId"];
+    // Without readers to exempt, a Terraform-managed secret is just one of every secret.
+    const exempt = refreshed.filter((s) => s.allowedReaders.length > 0);
+    const refreshedMatchers = exempt.map((s) => secretIdMatchers(s.id));
+    const others = { eventSource: SECRETS_MANAGER, eventNames: SECRET_VALUE_READS, allowedReaders: global };
+    const branches: ReadBranch[] =
+      exempt.length === 0
+        ? [{ ...others, eventNames: [...SECRET_VALUE_READS, ...BATCH_SECRET_READS] }]
+        : [
+            // Every secret but the Terraform-managed ones, whose reads the branches below watch with their readers,
+            // and reads whose record does not say which secret.
+            {
+              ...others,
+              resource: { field: secretId, exact: refreshedMatchers.flatMap((m) => m.exact), wildcards: refreshedMatchers.flatMap((m) => m.wildcards), match: "none-of" },
+            },
+            { ...others, resource: { field: secretId, exact: [], wildcards: [], match: "absent" } },
+          ];
+    exempt.forEach((s, i) => {
+      const m = refreshedMatchers[i];
+      branches.push({
+        eventSource: SECRETS_MANAGER,
+        eventNames: SECRET_VALUE_READS,
+        resource: { field: secretId, exact: m.exact, wildcards: m.wildcards },
+        allowedReaders: expandPrincipals([...global, ...s.allowedReaders]),
+      });
     });
+    if (exempt.length > 0) branches.push({ eventSource: SECRETS_MANAGER, eventNames: BATCH_SECRET_READS, allowedReaders: global });
+    detections.push({ id: "secret-reads", title: "Secret value read", outcome: "success", branches });
   } else {
     const seen = new Set<string>();
-    for (const secret of scope.secrets) {
+    const listed = [...scope.secrets];
+    for (const r of refreshed) {
+      const name = secretIdMatchers(r.id).name;
+      const at = listed.findIndex((s) => secretIdMatchers(s.id).name === name);
+      if (at >= 0) listed[at] = { id: listed[at].id, allowedReaders: [...listed[at].allowedReaders, ...r.allowedReaders] };
+      else listed.unshift(r);
+    }
+    for (const secret of listed) {
       const matchers = secretIdMatchers(secret.id);
       const id = `secret-read-${slug(matchers.name)}`;
       if (seen.has(id)) throw new Error(`monitoredSecrets: ${matchers.name} is listed twice`);
@@ -197,7 +238,17 @@ function branchTerms(b: ReadBranch): fp.Term[] {
       ? Array.from({ length: r.arrayLength }, (_, i) => `$.${r.field.join(".")}[${i}]`)
       : [`$.${r.field.join(".")}`]
     : [];
-  const resourceTerm = r ? fp.or(...selectors.flatMap((sel) => [...r.exact, ...r.wildcards].map((v) => fp.eq(sel, v)))) : "";
+  if (r?.match && r.match !== "any-of" && r.arrayLength) throw new Error(`a ${r.match} resource match cannot be an array field`);
+  // `!=` takes `*` wildcards like `=` ({ $.sourceIPAddress != 123.123.* } in "Using filter patterns to match terms in
+  // JSON log events", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html);
+  // the explicit presence test keeps `none-of` independent of what `!=` does with a missing field.
+  const resourceTerm = !r
+    ? ""
+    : r.match === "absent"
+      ? fp.notExists(selectors[0])
+      : r.match === "none-of"
+        ? fp.and(fp.exists(selectors[0]), ...[...r.exact, ...r.wildcards].map((v) => fp.ne(selectors[0], v)))
+        : fp.or(...selectors.flatMap((sel) => [...r.exact, ...r.wildcards].map((v) => fp.eq(sel, v))));
   return [
     fp.eq("$.eventSource", b.eventSource),
     fp.anyOf("$.eventName", b.eventNames),
@@ -260,7 +311,13 @@ export function variantKey(v: AlertVariant, family: "read" | "tamper" = "read"):
 function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
   const branch: Record<string, unknown> = { eventSource: [b.eventSource], eventName: [...b.eventNames] };
   if (b.withDecryption) mergeInto(branch, { requestParameters: { withDecryption: [true] } });
-  if (b.resource) {
+  if (b.resource?.match === "absent") {
+    mergeInto(branch, nest(b.resource.field, [{ exists: false }]));
+  } else if (b.resource?.match === "none-of") {
+    // anything-but never matches a missing field (the `absent` branch covers it); a wildcard without `*` matches
+    // exactly, and secret names cannot contain `*`.
+    mergeInto(branch, nest(b.resource.field, [{ "anything-but": { wildcard: [...b.resource.exact, ...b.resource.wildcards] } }]));
+  } else if (b.resource) {
     const values = [...b.resource.exact, ...b.resource.wildcards.map((w) => ({ wildcard: w }))];
     mergeInto(branch, nest(b.resource.field, values));
   }

@@ -16,7 +16,7 @@ import { EncryptionKey } from "../constructs/encryption-key";
 import { PipelineHealth } from "../constructs/pipeline-health";
 import { MonitorDashboard } from "../constructs/dashboard";
 import { CIS_CONTROLS } from "../patterns/cis";
-import { detectionFilterPatterns, readDetections, ReadScope, ScopedSecret } from "../patterns/sensitive-reads";
+import { detectionFilterPatterns, readDetections, ReadScope } from "../patterns/sensitive-reads";
 import { tamperDetection } from "../patterns/tampering";
 
 /** `alert_emails` validation: the same shape the configuration schema accepts. */
@@ -85,10 +85,13 @@ export class MonitoringStack extends TerraformStack {
     if (config.demoSecret.enabled) {
       const demoValue = new TerraformVariable(this, "demo_secret_value", {
         type: "string",
-        description: "Value stored in the demo secret (never written to the synthesized JSON)",
+        description: "Value stored in the demo secret: never written to the synthesized JSON, the plan or the state",
         sensitive: true,
         nullable: false,
       });
+      // Ephemeral (Terraform >= 1.10): the value may flow only into write-only arguments and is kept out of plan
+      // files too. cdktf 0.21 predates the attribute, hence the override.
+      demoValue.addOverride("ephemeral", true);
       this.demoSecret = new DemoSecret(this, "DemoSecret", { name, value: demoValue.stringValue, kmsKeyId: kmsKeyArn });
     }
 
@@ -124,7 +127,7 @@ export class MonitoringStack extends TerraformStack {
           resourcePrefix: name,
           topicName,
           logGroupName,
-          allowedChangers: config.selfMonitoring.allowedChangers,
+          allowedChangers: [...config.deployment.principals, ...config.selfMonitoring.allowedChangers],
           key: this.key !== undefined,
         })
       : undefined;
@@ -228,15 +231,15 @@ export class MonitoringStack extends TerraformStack {
   }
 }
 
-/** The scope of the detections: every secret, or the listed ones plus the demo secret. */
+/**
+ * The scope of the detections: every secret, or the listed ones; the demo secret and `deployment.managedSecrets`
+ * are Terraform-managed, so reads of them by `deployment.principals` (the provider's refresh) are expected.
+ */
 export function readScope(config: MonitorConfig, demoSecretName?: string): ReadScope {
-  let secrets: ScopedSecret[] | undefined;
-  if (config.monitoredSecrets !== undefined) {
-    secrets = config.monitoredSecrets.map((s) => ({ id: s.id, allowedReaders: s.allowedReaders }));
-    if (demoSecretName !== undefined) secrets.unshift({ id: demoSecretName, allowedReaders: [] });
-  }
+  const refreshedIds = [...(demoSecretName !== undefined ? [demoSecretName] : []), ...config.deployment.managedSecrets];
   return {
-    secrets,
+    secrets: config.monitoredSecrets?.map((s) => ({ id: s.id, allowedReaders: s.allowedReaders })),
+    refreshedSecrets: refreshedIds.map((id) => ({ id, allowedReaders: config.deployment.principals })),
     allowedReaders: config.allowedReaders,
     parameterReads: config.parameterStore.enabled,
     parameters: config.parameterStore.monitoredParameters,

@@ -94,3 +94,23 @@ run "rejects_an_empty_alert_email_list" {
   }
   expect_failures = [var.alert_emails]
 }
+
+# Write-only arguments are never persisted (Terraform >= 1.11, "Use write-only arguments",
+# https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only): after an apply the state
+# holds no value for the demo secret, so reading the state is no way around the GetSecretValue alert.
+run "demo_secret_value_never_reaches_state" {
+  command = apply
+
+  assert {
+    condition     = aws_secretsmanager_secret_version.DemoSecret_Version_B043909C.secret_string_wo == null
+    error_message = "the demo secret's value must be write-only (secret_string_wo), never stored in state"
+  }
+  assert {
+    condition     = aws_secretsmanager_secret_version.DemoSecret_Version_B043909C.secret_string == null
+    error_message = "the demo secret must not use secret_string, which Terraform stores in plain text in state"
+  }
+  assert {
+    condition     = aws_secretsmanager_secret_version.DemoSecret_Version_B043909C.secret_string_wo_version == 1
+    error_message = "a write-only value needs secret_string_wo_version to be applied"
+  }
+}
