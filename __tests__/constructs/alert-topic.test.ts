@@ -42,13 +42,24 @@ describe("AlertTopic", () => {
     });
   });
 
-  test("EventBridge may publish only for this stack's rules", () => {
-    const events = statement(policy, "EventBridgeRulesPublish");
-    expect(events.Principal).toEqual({ Service: "events.amazonaws.com" });
-    expect(events.Action).toBe("sns:Publish");
-    const arns: string[] = events.Condition.ArnEquals["aws:SourceArn"];
-    const ruleCount = Object.keys(s.tf.resource.aws_cloudwatch_event_rule).length;
-    expect(arns).toHaveLength(ruleCount);
+  test("EventBridge publishes through the documented unconditioned statement; a guarded Deny keeps other rules out", () => {
+    // "You can't use Condition blocks in Amazon SNS topic policies for EventBridge" (EventBridge User Guide,
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html): the Allow has none.
+    const allow = statement(policy, "EventBridgeRulesPublish");
+    expect(allow).toEqual({
+      Sid: "EventBridgeRulesPublish",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: expect.stringMatching(/^\$\{aws_sns_topic\..+\.arn\}$/),
+    });
+    const deny = statement(policy, "DenyOtherEventBridgeRules");
+    expect(deny.Effect).toBe("Deny");
+    expect(deny.Principal).toEqual({ Service: "events.amazonaws.com" });
+    // Applies only when a source ARN is presented, so it can never block this stack's own delivery.
+    expect(deny.Condition.Null).toEqual({ "aws:SourceArn": "false" });
+    const arns: string[] = deny.Condition.ArnNotEquals["aws:SourceArn"];
+    expect(arns).toHaveLength(Object.keys(s.tf.resource.aws_cloudwatch_event_rule).length);
     for (const arn of arns) expect(arn).toMatch(/^\$\{aws_cloudwatch_event_rule\..+\.arn\}$/);
   });
 
@@ -56,6 +67,7 @@ describe("AlertTopic", () => {
     expect(JSON.parse(policy).Statement.map((x: { Sid: string }) => x.Sid)).toEqual([
       "CloudWatchAlarmsPublish",
       "EventBridgeRulesPublish",
+      "DenyOtherEventBridgeRules",
     ]);
   });
 

@@ -122,7 +122,7 @@ describe("RealtimeAlerts", () => {
       .filter(Boolean);
     expect(secretIds).toEqual(expect.arrayContaining(many.map((m) => m.id)));
     const policy = JSON.parse(only(big.tf, "aws_sns_topic_policy").policy);
-    expect(policy.Statement[1].Condition.ArnEquals["aws:SourceArn"]).toHaveLength(rules.length);
+    expect(policy.Statement.find((x: any) => x.Sid === "DenyOtherEventBridgeRules").Condition.ArnNotEquals["aws:SourceArn"]).toHaveLength(rules.length);
   });
 
   test("one branch too long for any rule is refused with the reason", () => {

@@ -47,8 +47,21 @@ describe("least-privilege checks catch what they should", () => {
   });
 
   test("a key policy without the EventBridge publisher is reported", () => {
-    const tf = mutate("aws_kms_key", "policy", (d) => (d.Statement = d.Statement.filter((x: any) => x.Sid !== "EventBridgeRulesPublishToEncryptedTopicAndQueue")));
+    const tf = mutate("aws_kms_key", "policy", (d) => (d.Statement = d.Statement.filter((x: any) => x.Sid !== "EventBridgeDeliversToEncryptedTopicAndQueue")));
     expect(encryptedTopicProblems(tf)).toEqual([expect.stringMatching(/does not let EventBridge publish/)]);
+  });
+
+  test("an EventBridge grant under source keys, which AWS documents EventBridge does not present, is reported", () => {
+    const tf = mutate("aws_kms_key", "policy", (d) => {
+      const grant = d.Statement.find((x: any) => x.Sid === "EventBridgeDeliversToEncryptedTopicAndQueue");
+      grant.Condition = { StringEquals: { "aws:SourceAccount": "111122223333" } };
+    });
+    expect(leastPrivilegeProblems(tf)).toEqual([expect.stringMatching(/EventBridgeDeliversToEncryptedTopicAndQueue: events\.amazonaws\.com is allowed only under source keys it does not present/)]);
+  });
+
+  test("an unconditioned EventBridge grant without the guarded Deny is reported", () => {
+    const tf = mutate("aws_sns_topic_policy", "policy", (d) => (d.Statement = d.Statement.filter((x: any) => x.Sid !== "DenyOtherEventBridgeRules")));
+    expect(leastPrivilegeProblems(tf)).toEqual([expect.stringMatching(/EventBridgeRulesPublish: service principal events\.amazonaws\.com not restricted/)]);
   });
 
   test("a topic under alias/aws/sns is reported", () => {
@@ -136,12 +149,52 @@ describe("EncryptionKey", () => {
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${account}:alarm:*` } },
     });
-    const events = statement(policy, "EventBridgeRulesPublishToEncryptedTopicAndQueue");
-    expect(events.Principal).toEqual({ Service: "events.amazonaws.com" });
-    expect(events.Condition.ArnEquals["aws:SourceArn"]).toHaveLength(Object.keys(s.tf.resource.aws_cloudwatch_event_rule).length);
   });
 
-  test("account principals administer the key, and use it only through Secrets Manager or to read trail logs", () => {
+  test("EventBridge uses the key through the documented unconditioned statement; other accounts are denied where identifiable", () => {
+    // SNS Developer Guide, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services:
+    // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
+    // EventBridge-to-encrypted topics."
+    expect(statement(policy, "EventBridgeDeliversToEncryptedTopicAndQueue")).toEqual({
+      Sid: "EventBridgeDeliversToEncryptedTopicAndQueue",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+    });
+    expect(statement(policy, "DenyEventBridgeOfOtherAccounts")).toMatchObject({
+      Effect: "Deny",
+      Principal: { Service: "events.amazonaws.com" },
+      Condition: { Null: { "aws:SourceAccount": "false" }, StringNotEquals: { "aws:SourceAccount": account } },
+    });
+  });
+
+  test("CloudTrail may decrypt (S3 Bucket Key) only for this trail", () => {
+    // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are required to create
+    // or update a trail with SSE-KMS encryption enabled." (create-kms-key-policy-for-cloudtrail.html)
+    expect(only(s.tf, "aws_s3_bucket_server_side_encryption_configuration").rule[0].bucket_key_enabled).toBe(true);
+    expect(statement(policy, "CloudTrailDecryptsForBucketKey")).toEqual({
+      Sid: "CloudTrailDecryptsForBucketKey",
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": `arn:aws:cloudtrail:us-east-1:${account}:trail/sam-test0001` } },
+    });
+  });
+
+  test("account principals with IAM permission may read the encrypted dead-letter queue, through SQS only", () => {
+    expect(statement(policy, "AccountReadsDeadLetterQueueThroughSqs")).toEqual({
+      Sid: "AccountReadsDeadLetterQueueThroughSqs",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": "sqs.us-east-1.amazonaws.com", "kms:CallerAccount": account } },
+    });
+  });
+
+  test("account principals administer the key, and use it only through Secrets Manager, SQS or to read trail logs", () => {
     const admin = statement(policy, "AccountAdministersKey");
     expect(admin.Principal).toEqual({ AWS: `arn:aws:iam::${account}:root` });
     expect(admin.Action).not.toEqual(expect.arrayContaining(["kms:Decrypt"]));
@@ -152,10 +205,13 @@ describe("EncryptionKey", () => {
       "AccountReadsSecretsThroughSecretsManager",
       "AccountReadsTrailLogFiles",
       "CloudTrailEncryptsLogFiles",
+      "CloudTrailDecryptsForBucketKey",
       "CloudTrailDescribesKey",
       "CloudWatchLogsEncryptsTrailLogGroup",
       "CloudWatchAlarmsPublishToEncryptedTopic",
-      "EventBridgeRulesPublishToEncryptedTopicAndQueue",
+      "AccountReadsDeadLetterQueueThroughSqs",
+      "EventBridgeDeliversToEncryptedTopicAndQueue",
+      "DenyEventBridgeOfOtherAccounts",
     ]);
   });
 });

@@ -70,14 +70,30 @@ export class AlertTopic extends Construct {
       },
     ];
     if (this.eventRuleArns.length > 0) {
-      statements.push({
-        Sid: "EventBridgeRulesPublish",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: this.topic.arn,
-        Condition: { ArnEquals: { "aws:SourceArn": [...this.eventRuleArns] } },
-      });
+      statements.push(
+        {
+          // EventBridge User Guide, "Using resource-based policies for Amazon EventBridge", Amazon SNS permissions
+          // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html): "You can't use
+          // Condition blocks in Amazon SNS topic policies for EventBridge." The documented statement is
+          // unconditioned; a condition EventBridge does not satisfy drops every real-time alert silently.
+          Sid: "EventBridgeRulesPublish",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: this.topic.arn,
+        },
+        {
+          // Where EventBridge presents the rule ARN (its confused-deputy guidance: "For EventBridge event bus rule
+          // targets, the value of aws:SourceArn must be the rule ARN"), only this stack's rules may publish. The
+          // Null test makes the statement inapplicable when no source ARN is presented, so it cannot block delivery.
+          Sid: "DenyOtherEventBridgeRules",
+          Effect: "Deny",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: this.topic.arn,
+          Condition: { Null: { "aws:SourceArn": "false" }, ArnNotEquals: { "aws:SourceArn": [...this.eventRuleArns] } },
+        },
+      );
     }
     return statements;
   }

@@ -26,7 +26,8 @@ export interface EncryptionKeyProps {
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;
-  private readonly eventRuleArns: string[] = [];
+  private eventBridgeDelivers = false;
+  private deadLetterQueueReaders = false;
 
   constructor(scope: Construct, id: string, private readonly props: EncryptionKeyProps) {
     super(scope, id);
@@ -41,9 +42,14 @@ export class EncryptionKey extends Construct {
     this.alias = new KmsAlias(this, "Alias", { name: `alias/${props.name}`, targetKeyId: this.key.keyId });
   }
 
-  /** EventBridge rules that publish to the encrypted topic and send failures to the encrypted queue. */
-  allowEventRules(ruleArns: readonly string[]): void {
-    this.eventRuleArns.push(...ruleArns);
+  /** Lets EventBridge rules of this account publish to the encrypted topic and send failures to the encrypted queue. */
+  allowEventBridgeDelivery(): void {
+    this.eventBridgeDelivers = true;
+  }
+
+  /** Lets account principals with IAM permission read the encrypted dead-letter queue through SQS. */
+  allowDeadLetterQueueReaders(): void {
+    this.deadLetterQueueReaders = true;
   }
 
   statements(): PolicyStatement[] {
@@ -94,6 +100,19 @@ export class EncryptionKey extends Construct {
         },
       },
       {
+        // CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail"
+        // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html):
+        // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are required to
+        // create or update a trail with SSE-KMS encryption enabled." The trail bucket uses a Bucket Key. Pinned to
+        // this trail like CloudTrail's other statements (CloudTrail presents aws:SourceArn = the trail ARN).
+        Sid: "CloudTrailDecryptsForBucketKey",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+      },
+      {
         Sid: "CloudTrailDescribesKey",
         Effect: "Allow",
         Principal: { Service: "cloudtrail.amazonaws.com" },
@@ -125,16 +144,46 @@ export class EncryptionKey extends Construct {
         },
       },
     ];
-    if (this.eventRuleArns.length > 0) {
+    if (this.deadLetterQueueReaders) {
       statements.push({
-        // Without this an encrypted topic (and dead-letter queue) silently drops every real-time alert.
-        Sid: "EventBridgeRulesPublishToEncryptedTopicAndQueue",
+        // The alarm on the dead-letter queue says "read the failed alerts there": its messages are SSE-KMS under
+        // this key, so account principals that hold sqs:ReceiveMessage (IAM) may decrypt them through SQS. Only
+        // the dead-letter queue uses this key through SQS. SQS's encryption context is not documented by AWS
+        // ("Key management", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html),
+        // so the statement does not depend on it.
+        Sid: "AccountReadsDeadLetterQueueThroughSqs",
         Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: publish,
+        Principal: { AWS: root },
+        Action: "kms:Decrypt",
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": [...this.eventRuleArns] } },
+        Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com`, "kms:CallerAccount": account } },
       });
+    }
+    if (this.eventBridgeDelivers) {
+      statements.push(
+        {
+          // SNS Developer Guide, "Enable compatibility between event sources from AWS services and encrypted
+          // topics" (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+          // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported
+          // for EventBridge-to-encrypted topics." A source condition here drops every real-time alert, so the
+          // documented statement is unconditioned; the same grant covers the SSE-KMS dead-letter queue.
+          Sid: "EventBridgeDeliversToEncryptedTopicAndQueue",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: publish,
+          Resource: "*",
+        },
+        {
+          // Keeps other accounts' rules out wherever EventBridge does present a source account, and cannot block
+          // this account's delivery when it presents none (the Null test makes the statement inapplicable).
+          Sid: "DenyEventBridgeOfOtherAccounts",
+          Effect: "Deny",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "kms:*",
+          Resource: "*",
+          Condition: { Null: { "aws:SourceAccount": "false" }, StringNotEquals: { "aws:SourceAccount": account } },
+        },
+      );
     }
     return statements;
   }

@@ -33,6 +33,30 @@ export function policiesOf(tf: Obj): PolicyRef[] {
   return out;
 }
 
+/**
+ * Service principals AWS documents as not presenting source keys where this stack grants them: "You can't use
+ * Condition blocks in Amazon SNS topic policies for EventBridge" (EventBridge User Guide, eb-use-resource-based.html)
+ * and "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
+ * EventBridge-to-encrypted topics" (SNS Developer Guide, sns-key-management.html). Their Allow must be
+ * unconditioned; the policy must instead deny them wherever a source key is presented and foreign.
+ */
+export const SOURCE_KEYS_UNSUPPORTED: Record<string, readonly string[]> = {
+  "events.amazonaws.com": ["aws_sns_topic_policy", "aws_kms_key"],
+};
+/** (The dead-letter queue's policy is different: eb-rule-dlq.html documents `aws:SourceArn` = the rule ARN.) */
+const unsupportedHere = (service: string, where: string) => (SOURCE_KEYS_UNSUPPORTED[service] ?? []).some((t) => where.startsWith(`${t}.`));
+
+/** A Deny for the service that applies only when a source key is present (`Null` false) and not this stack's. */
+function guardedDeny(statements: Obj[], service: string): boolean {
+  return statements.some(
+    (d) =>
+      d.Effect === "Deny" &&
+      list(d.Principal?.Service).includes(service) &&
+      Object.entries<string>(d.Condition?.Null ?? {}).some(([k, v]) => k.startsWith("aws:Source") && v === "false") &&
+      Object.entries<Obj>(d.Condition ?? {}).some(([op, keys]) => op !== "Null" && /Not/.test(op) && Object.keys(keys).some((k) => k.startsWith("aws:Source"))),
+  );
+}
+
 const list = (x: unknown): string[] => (x === undefined ? [] : Array.isArray(x) ? x : [x as string]);
 const conditionKeys = (s: Obj): string[] => Object.values<Obj>(s.Condition ?? {}).flatMap((c) => Object.keys(c));
 
@@ -51,7 +75,11 @@ export function leastPrivilegeProblems(tf: Obj): string[] {
       if (s.Effect === "Allow" && services.length > 0) {
         const keys = conditionKeys(s);
         const pinned = keys.some((k) => ["aws:SourceArn", "aws:SourceAccount"].includes(k) || k.startsWith("kms:EncryptionContext:"));
-        if (!pinned) problems.push(`${id}: service principal ${services.join(", ")} not restricted by aws:SourceArn, aws:SourceAccount or encryption context`);
+        const exempt = services.every((svc) => unsupportedHere(svc, where) && guardedDeny(statements, svc));
+        if (!pinned && !exempt) problems.push(`${id}: service principal ${services.join(", ")} not restricted by aws:SourceArn, aws:SourceAccount or encryption context`);
+        if (pinned && services.some((svc) => unsupportedHere(svc, where)) && keys.some((k) => k.startsWith("aws:Source"))) {
+          problems.push(`${id}: ${services.join(", ")} is allowed only under source keys it does not present: every delivery fails`);
+        }
       }
     }
   }

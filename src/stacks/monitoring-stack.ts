@@ -160,9 +160,8 @@ export class MonitoringStack extends TerraformStack {
       }
       const ruleArns = [...this.realtime.ruleArns, ...(this.changeRealtime?.ruleArns ?? [])];
       this.alertTopic.allowEventRules(ruleArns);
-      // The key policy names the rules by built ARNs: referencing them would order the key after the rules.
-      const ruleNames = [...this.realtime.rules, ...(this.changeRealtime?.rules ?? [])].map((r) => r.name);
-      this.key?.allowEventRules(ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${n}`));
+      this.key?.allowEventBridgeDelivery();
+      this.key?.allowDeadLetterQueueReaders();
     }
 
     if (config.selfMonitoring.enabled) {
@@ -247,7 +246,11 @@ export function readScope(config: MonitorConfig, demoSecretName?: string): ReadS
   };
 }
 
-/** Remote state in S3 with native locking, or local state for a first look without AWS. */
+/**
+ * Remote state in S3 with native locking, or local state for a first look without AWS. The S3 block always names
+ * the bucket's region (the schema defaults `backend.region` to `region`, where the state-bootstrap stack creates
+ * the bucket), so `terraform init` works without AWS_REGION in the environment.
+ */
 export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig): void {
   if (backend.type === "local") {
     new LocalBackend(stack, { path: `${backend.directory}/terraform.${stackName}.tfstate` });
