@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersCommand, TestMetricFilterCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import { clientsFor, main } from "../../src/verify/cli";
+import { clientsFor, main, MainOptions } from "../../src/verify/cli";
 import { Check, fire, StackOutputs, verifyStack } from "../../src/verify/verify";
 
 const NOW = Date.parse("2026-11-23T12:00:00Z");
@@ -34,6 +34,8 @@ const mocks = {
 };
 const clients = clientsFor("us-east-1");
 
+const HEALTHY_ALARM: MetricAlarm = { AlarmName: "sam-x-secret-reads", Statistic: "Sum", Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold", Period: 60, TreatMissingData: "notBreaching", AlarmActions: [TOPIC], ActionsEnabled: true, StateValue: "OK" };
+
 /** A healthy deployment; each test breaks one link. */
 function healthy() {
   for (const m of Object.values(mocks)) m.reset();
@@ -42,9 +44,7 @@ function healthy() {
   mocks.logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: "111122223333_CloudTrail_us-east-1", lastIngestionTime: NOW - 120_000 }] });
   mocks.logs.on(DescribeMetricFiltersCommand).resolves({ metricFilters: [{ filterName: "sam-x-secret-reads", filterPattern: PATTERN }] });
   mocks.logs.on(TestMetricFilterCommand).resolves({ matches: [{ eventNumber: 1, eventMessage: "{}" }] });
-  mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({
-    MetricAlarms: [{ AlarmName: "sam-x-secret-reads", Statistic: "Sum", Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold", Period: 60, TreatMissingData: "notBreaching", AlarmActions: [TOPIC], ActionsEnabled: true, StateValue: "OK" }],
-  });
+  mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [HEALTHY_ALARM] });
   mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: `${TOPIC}:1234`, Protocol: "email", Endpoint: "oncall@example.com" }] });
   mocks.sns.on(GetTopicAttributesCommand).resolves({ Attributes: { KmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/abcd" } });
   mocks.events.on(DescribeRuleCommand).resolves({ Name: "sam-x-read-role-pub", State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" });
@@ -142,13 +142,14 @@ describe("verify CLI", () => {
     writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(OUT).map(([k, v]) => [k, { value: v, type: "string", sensitive: false }]))));
     return file;
   };
-  async function cli(args: string[]) {
+  /** Runs the CLI against the mocked clients, on a clock that reads NOW unless a test brings its own. */
+  async function cli(args: string[], clock: Partial<MainOptions> = {}) {
     const out: string[] = [];
     const err: string[] = [];
     const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
     const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
     try {
-      return { code: await main(args, () => clients), out, err };
+      return { code: await main(args, { makeClients: () => clients, now: () => NOW, ...clock }), out, err };
     } finally {
       log.mockRestore();
       error.mockRestore();
@@ -160,6 +161,32 @@ describe("verify CLI", () => {
     expect(code).toBe(0);
     expect(out[0]).toBe("✅ trail is logging: sam-x");
     expect(out.at(-1)).toBe("all 12 links work");
+  });
+
+  test("judges freshness by the clock it is given: the same deliveries two hours later are stale", async () => {
+    const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"], { now: () => NOW + 2 * 3600_000 });
+    expect(code).toBe(1);
+    expect(out).toContainEqual(expect.stringMatching(/^❌ trail delivers log files to S3: last delivery 124 min ago\n/));
+    expect(out).toContainEqual(expect.stringMatching(/^❌ log group receives events: last event 122 min ago /));
+  });
+
+  test("--fire measures on the given clock and waits with the given sleep", async () => {
+    let t = NOW;
+    mocks.secrets.on(GetSecretValueCommand).resolves({ Name: "sam-x", SecretString: "never-printed" });
+    mocks.cloudwatch.on(GetMetricDataCommand).resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [] }] }).resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }] });
+    // The first DescribeAlarms is verify's own alarm check; the polls after the read see the alarm fire 90 s in.
+    mocks.cloudwatch.on(DescribeAlarmsCommand).resolvesOnce({ MetricAlarms: [HEALTHY_ALARM] }).resolves({ MetricAlarms: [{ ...HEALTHY_ALARM, StateValue: "ALARM", StateUpdatedTimestamp: new Date(NOW + 90_000) }] });
+    const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1", "--fire", "--timeout-minutes", "5"], {
+      now: () => t,
+      sleep: async (ms) => void (t += ms),
+    });
+    expect(out.slice(-3)).toEqual([
+      "✅ real-time alert: rule invoked 30 s after the read (the e-mail follows within seconds)",
+      "✅ alarm: entered ALARM 15 s after the read",
+      "all 14 links work",
+    ]);
+    expect(code).toBe(0);
+    expect(out.join("\n")).not.toContain("never-printed");
   });
 
   test("exits 1 and prints the remedy under a broken link", async () => {

@@ -90,7 +90,18 @@ export function formatCheck(c: Check): string {
   return `${c.ok ? "✅" : "❌"} ${c.link}: ${c.detail}${c.remedy ? `\n     fix: ${c.remedy}` : ""}`;
 }
 
-export async function main(argv: readonly string[], makeClients: (region: string) => Clients = clientsFor): Promise<number> {
+/** What `main` takes from its surroundings, so tests can replace AWS and the clock. */
+export interface MainOptions {
+  /** SDK clients for a region. @default clientsFor */
+  readonly makeClients?: (region: string) => Clients;
+  /** The clock (milliseconds since the epoch): freshness of deliveries and the `--fire` timings. */
+  readonly now: () => number;
+  /** Waits between `--fire` polls. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export async function main(argv: readonly string[], options: MainOptions): Promise<number> {
+  const { makeClients = clientsFor, now, sleep } = options;
   let args: VerifyArgs;
   let outputs: StackOutputs;
   let region: string;
@@ -110,11 +121,11 @@ export async function main(argv: readonly string[], makeClients: (region: string
     throw err;
   }
   const clients = makeClients(region);
-  const checks = await verifyStack(clients, outputs, { maxAgeMinutes: args.maxAgeMinutes });
+  const checks = await verifyStack(clients, outputs, { maxAgeMinutes: args.maxAgeMinutes, now });
   for (const c of checks) console.log(formatCheck(c));
   if (args.fire) {
     console.log(`reading the demo secret once (value not printed) and waiting up to ${args.timeoutMinutes} min…`);
-    for (const c of await fire(clients, outputs, { timeoutMs: args.timeoutMinutes * 60_000, log: (l) => console.log(l) })) {
+    for (const c of await fire(clients, outputs, { timeoutMs: args.timeoutMinutes * 60_000, now, sleep, log: (l) => console.log(l) })) {
       checks.push(c);
       console.log(formatCheck(c));
     }
@@ -125,7 +136,8 @@ export async function main(argv: readonly string[], makeClients: (region: string
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  // The only place the real clock enters: everything below main takes it as an argument.
+  main(process.argv.slice(2), { now: Date.now }).then(
     (code) => process.exit(code),
     (err) => {
       console.error(`verify: ${(err as Error).name}: ${(err as Error).message}`);

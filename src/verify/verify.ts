@@ -40,13 +40,14 @@ export interface Check {
 export interface VerifyOptions {
   /** Deliveries older than this count as stale. @default 60 */
   readonly maxAgeMinutes?: number;
-  readonly now?: () => number;
+  /** The clock (milliseconds since the epoch): `Date.now` in the CLI, a fixed instant in tests. */
+  readonly now: () => number;
 }
 
 const ago = (now: number, t?: Date) => (t ? `${Math.round((now - t.getTime()) / 60_000)} min ago` : "never");
 
-export async function verifyStack(c: Clients, out: StackOutputs, options: VerifyOptions = {}): Promise<Check[]> {
-  const now = (options.now ?? Date.now)();
+export async function verifyStack(c: Clients, out: StackOutputs, options: VerifyOptions): Promise<Check[]> {
+  const now = options.now();
   const maxAge = (options.maxAgeMinutes ?? 60) * 60_000;
   const fresh = (t?: Date) => t !== undefined && now - t.getTime() <= maxAge;
   const checks: Check[] = [];
@@ -155,7 +156,9 @@ function alarmCheck(name: string, a: MetricAlarm | undefined, topicArn: string):
 export interface FireOptions {
   readonly timeoutMs?: number;
   readonly pollMs?: number;
-  readonly now?: () => number;
+  /** The clock (milliseconds since the epoch): `Date.now` in the CLI, a simulated one in tests. */
+  readonly now: () => number;
+  /** Waits between polls. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Progress lines while waiting. */
   readonly log?: (line: string) => void;
@@ -165,8 +168,8 @@ export interface FireOptions {
  * Reads the demo secret once (the value is never printed) and measures the time until the real-time rules are
  * invoked and until a read alarm enters ALARM.
  */
-export async function fire(c: Clients, out: StackOutputs, options: FireOptions = {}): Promise<Check[]> {
-  const now = options.now ?? Date.now;
+export async function fire(c: Clients, out: StackOutputs, options: FireOptions): Promise<Check[]> {
+  const now = options.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const timeout = options.timeoutMs ?? 15 * 60_000;
   const poll = options.pollMs ?? 15_000;
