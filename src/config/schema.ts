@@ -93,6 +93,11 @@ const s3Backend = z
       .string()
       .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "may contain only letters, digits and !_.*'()/-")
       .default("secret-access-monitor"),
+    /**
+     * Region of the state bucket. Defaults to the top-level `region`, where the state-bootstrap stack creates the
+     * bucket (resolved below, so the backend block always names it: without it `terraform init` stops with
+     * "Missing region value" unless AWS_REGION happens to be set).
+     */
     region: region.optional(),
     encrypt: z.boolean().default(true),
     useLockfile: z.boolean().default(true),
@@ -229,7 +234,12 @@ export const configSchema = z
         message: "nothing to monitor: enable demoSecret, list monitoredSecrets or enable parameterStore",
       });
     }
-  });
+  })
+  // One answer to "which region is the state bucket in", for the backend block and the state-bootstrap stack alike.
+  .transform(({ backend, ...cfg }) => ({
+    ...cfg,
+    backend: backend.type === "s3" ? { ...backend, region: backend.region ?? cfg.region } : backend,
+  }));
 
 export type MonitorConfigInput = z.input<typeof configSchema>;
 export type MonitorConfig = z.output<typeof configSchema>;

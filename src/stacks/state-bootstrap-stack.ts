@@ -11,6 +11,7 @@ import { denyInsecureTransport, policyDocument } from "../constructs/policy";
 
 export interface StateBootstrapProps {
   readonly bucket: string;
+  /** Where the bucket is created: the monitoring stack's `backend.region`, which defaults to its `region`. */
   readonly region: string;
   /** Where this stack keeps its own (local) state, relative to its directory in cdktf.out. */
   readonly localStateDirectory: string;
@@ -53,5 +54,7 @@ export class StateBootstrapStack extends TerraformStack {
       policy: policyDocument([denyInsecureTransport("s3", [this.bucket.arn, `${this.bucket.arn}/*`])]),
     });
     new TerraformOutput(this, "state_bucket", { value: this.bucket.bucket });
+    // The region the monitoring stack's S3 backend block names; a pipeline with its own backend settings needs it too.
+    new TerraformOutput(this, "state_bucket_region", { value: this.bucket.region });
   }
 }
