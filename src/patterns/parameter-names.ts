@@ -18,10 +18,10 @@ export const MAX_NAMES_PER_GET_PARAMETERS = 10;
 
 export function parameterMatchers(name: string): ParameterMatchers {
   const arnTail = name.startsWith("/") ? `parameter${name}` : `parameter/${name}`;
-  const ancestorPaths: string[] = [];
+  // Every parameter is under the root: a name without a hierarchy (`dbpassword`) is returned by path `/` too.
+  const ancestorPaths: string[] = ["/"];
   if (name.startsWith("/")) {
     const levels = name.split("/").filter(Boolean);
-    ancestorPaths.push("/");
     for (let i = 1; i < levels.length; i++) {
       const p = `/${levels.slice(0, i).join("/")}`;
       ancestorPaths.push(p, `${p}/`);
