@@ -95,7 +95,7 @@ describe("SecretAccessAlarms", () => {
 
   test("a configuration needing more than 100 metric filters on the log group fails the synth", () => {
     const many = Array.from({ length: 100 }, (_, i) => ({ id: `app/secret-${i}` }));
-    expect(() => synthMonitoring({ monitoredSecrets: many })).toThrow(/needs 1\d\d metric filters on one log group, CloudWatch Logs allows 100/);
+    expect(() => synthMonitoring({ monitoredSecrets: many })).toThrow(/needs \d{3} metric filters on one log group, CloudWatch Logs allows 100/);
   });
 
   test("a filter pattern over 1024 characters fails the synth and names the filter", () => {
@@ -120,7 +120,7 @@ describe("SecretAccessAlarms for listed parameters", () => {
 
   test("a parameter detection too long for one filter is split into filters that all feed the alarm's metric", () => {
     const parts = resources(s.tf, "aws_cloudwatch_log_metric_filter").filter((f) => f.name.startsWith("sam-test0001-parameter-read-prod-db-password"));
-    expect(parts.map((f) => f.name).sort()).toEqual([1, 2, 3].map((i) => `sam-test0001-parameter-read-prod-db-password-part-${i}`));
+    expect(parts.map((f) => f.name).sort()).toEqual([1, 2].map((i) => `sam-test0001-parameter-read-prod-db-password-part-${i}`));
     for (const f of parts) {
       expect(f.metric_transformation.name).toBe("sam-test0001-parameter-read-prod-db-password");
       expect(f.pattern.length).toBeLessThanOrEqual(1024);

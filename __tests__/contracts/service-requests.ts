@@ -131,6 +131,14 @@ const D = {
     quote:
       "For targets that use resource-based policies (Lambda, Amazon SNS, Amazon SQS, and Amazon CloudWatch Logs), do not specify a RoleArn in the target configuration. When you specify a RoleArn for these target types, event delivery may fail, particularly for Amazon SQS and Amazon SNS targets with AWS KMS encryption enabled.",
   },
+  ebSnsNoCondition: {
+    url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
+    quote: "You can't use Condition blocks in Amazon SNS topic policies for EventBridge.",
+  },
+  sqsKmsSourceArn: {
+    url: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+    quote: "When using SSE enabled Amazon SQS queues, the following services support aws:SourceArn: Amazon SNS, Amazon S3, CloudWatch Events, AWS Lambda, …",
+  },
   ebDlq: {
     url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
     quote: 'The Condition statement allows only requests that come from a rule named "MyTestRule" … "ArnEquals": {"aws:SourceArn": "arn:aws:events:us-west-2:123456789012:rule/MyTestRule"}',
@@ -282,7 +290,10 @@ export const SERVICE_REQUESTS: readonly ContractRow[] = [
   row({ id: "rule publishes to the topic", forEach: "rule", expect: "allow", target: "topic", needs: ["rules"], principal: EVENTS, action: "sns:Publish", resource: "{topic.arn}", context: THIS_RULE, doc: D.ebDeputy }),
   row({ id: "another rule of the account publishes to the topic", expect: "deny", target: "topic", needs: ["rules"], principal: EVENTS, action: "sns:Publish", resource: "{topic.arn}", context: OTHER_RULE_SAME_ACCOUNT, doc: D.ebDeputy }),
   row({ id: "a rule of another account publishes to the topic", expect: "deny", target: "topic", needs: ["rules"], principal: EVENTS, action: "sns:Publish", resource: "{topic.arn}", context: RULE_OF_OTHER_ACCOUNT, doc: D.ebDeputy }),
-  row({ id: "confused deputy: eventbridge publishes without source keys", expect: "deny", target: "topic", needs: ["rules"], principal: EVENTS, action: "sns:Publish", resource: "{topic.arn}", context: {}, doc: D.ebDeputy }),
+  // Two editions disagree on what EventBridge presents to a topic policy: its confused-deputy page names the rule
+  // ARN, its resource-based-policy page says condition blocks cannot be used for EventBridge. Both shapes must be
+  // delivered; a foreign source, where one is presented, must not.
+  row({ id: "eventbridge publishes without source keys (no condition blocks for EventBridge)", expect: "allow", target: "topic", needs: ["rules"], principal: EVENTS, action: "sns:Publish", resource: "{topic.arn}", context: {}, doc: D.ebSnsNoCondition }),
   // What EventBridge sends to KMS through an encrypted topic: SNS documents that aws:SourceAccount,
   // aws:SourceArn and aws:SourceOrgID are not supported there, so the request carries only SNS's encryption
   // context, and its principal is the service: EventBridge says not to give SNS and SQS targets a RoleArn
@@ -299,11 +310,13 @@ export const SERVICE_REQUESTS: readonly ContractRow[] = [
   row({ id: "another rule of the account sends to the dead-letter queue", expect: "deny", target: "queue", needs: ["rules", "queue"], principal: EVENTS, action: "sqs:SendMessage", resource: "{queue.arn}", context: OTHER_RULE_SAME_ACCOUNT, doc: D.ebDlq }),
   row({ id: "a rule of another account sends to the dead-letter queue", expect: "deny", target: "queue", needs: ["rules", "queue"], principal: EVENTS, action: "sqs:SendMessage", resource: "{queue.arn}", context: RULE_OF_OTHER_ACCOUNT, doc: D.ebDeputy }),
   row({ id: "confused deputy: eventbridge sends to the queue without source keys", expect: "deny", target: "queue", needs: ["rules", "queue"], principal: EVENTS, action: "sqs:SendMessage", resource: "{queue.arn}", context: {}, doc: D.ebDeputy }),
-  // SQS, like SNS, calls KMS on the producer's behalf. SQS documents a service-principal statement with no
-  // condition, no source keys and no encryption context, so the request carries none: nothing in it tells this
-  // queue from any other queue encrypted with the key.
-  row({ id: "eventbridge generates a data key for the encrypted dead-letter queue", expect: "allow", target: "key", needs: ["rules", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: {}, doc: D.sqsKmsServices }),
-  row({ id: "eventbridge decrypts the encrypted dead-letter queue's data key", expect: "allow", target: "key", needs: ["rules", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:Decrypt", resource: "{key.arn}", context: {}, doc: D.sqsKmsServices }),
+  // SQS calls KMS on the producer's behalf; for an SSE queue "the following services support aws:SourceArn: …
+  // CloudWatch Events", the source being the rule.
+  row({ id: "rule generates a data key for the encrypted dead-letter queue", forEach: "rule", expect: "allow", target: "key", needs: ["rules", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: THIS_RULE, doc: D.sqsKmsSourceArn }),
+  row({ id: "rule decrypts the encrypted dead-letter queue's data key", forEach: "rule", expect: "allow", target: "key", needs: ["rules", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:Decrypt", resource: "{key.arn}", context: THIS_RULE, doc: D.sqsKmsSourceArn }),
+  row({ id: "another rule of the account uses the key for a queue", expect: "deny", target: "key", needs: ["rules", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: OTHER_RULE_SAME_ACCOUNT, doc: D.sqsKmsSourceArn }),
+  row({ id: "a rule of another account uses the key for a queue", expect: "deny", target: "key", needs: ["rules", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: RULE_OF_OTHER_ACCOUNT, doc: D.sqsKmsSourceArn }),
+  row({ id: "confused deputy: eventbridge uses the key with neither a rule nor a topic context", expect: "deny", target: "key", needs: ["rules", "encrypted.topic"], principal: EVENTS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: {}, doc: D.sqsKmsSourceArn }),
 
   // Operators read the dead-letter queue --------------------------------------------------------------------
   row({ id: "operator receives messages from the dead-letter queue", expect: "allow", target: "queue", needs: ["queue"], principal: OPERATOR, action: "sqs:ReceiveMessage", resource: "{queue.arn}", context: {}, grants: [{ Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: "{queue.arn}" }], doc: D.sqsKmsConsumer }),

@@ -47,16 +47,23 @@ describe("least-privilege checks catch what they should", () => {
   });
 
   test("a key policy without the EventBridge publisher is reported", () => {
-    const tf = mutate("aws_kms_key", "policy", (d) => (d.Statement = d.Statement.filter((x: any) => x.Sid !== "EventBridgeDeliversToEncryptedTopicAndQueue")));
+    const tf = mutate("aws_kms_key", "policy", (d) => (d.Statement = d.Statement.filter((x: any) => x.Sid !== "EventBridgePublishesToEncryptedTopic")));
     expect(encryptedTopicProblems(tf)).toEqual([expect.stringMatching(/does not let EventBridge publish/)]);
   });
 
-  test("an EventBridge grant under source keys, which AWS documents EventBridge does not present, is reported", () => {
+  test("an EventBridge topic grant under source keys, which AWS documents EventBridge does not present to KMS, is reported", () => {
     const tf = mutate("aws_kms_key", "policy", (d) => {
-      const grant = d.Statement.find((x: any) => x.Sid === "EventBridgeDeliversToEncryptedTopicAndQueue");
-      grant.Condition = { StringEquals: { "aws:SourceAccount": "111122223333" } };
+      const grant = d.Statement.find((x: any) => x.Sid === "EventBridgePublishesToEncryptedTopic");
+      grant.Condition = { ...grant.Condition, StringEquals: { ...grant.Condition.StringEquals, "aws:SourceAccount": "111122223333" } };
     });
-    expect(leastPrivilegeProblems(tf)).toEqual([expect.stringMatching(/EventBridgeDeliversToEncryptedTopicAndQueue: events\.amazonaws\.com is allowed only under source keys it does not present/)]);
+    expect(encryptedTopicProblems(tf)).toEqual([expect.stringMatching(/does not let EventBridge publish \(kms:Decrypt, kms:GenerateDataKey\*\) without source keys/)]);
+  });
+
+  test("an EventBridge topic-policy grant under source keys is reported", () => {
+    const tf = mutate("aws_sns_topic_policy", "policy", (d) => {
+      d.Statement.find((x: any) => x.Sid === "EventBridgeRulesPublish").Condition = { StringEquals: { "aws:SourceAccount": "111122223333" } };
+    });
+    expect(leastPrivilegeProblems(tf)).toEqual([expect.stringMatching(/EventBridgeRulesPublish: events\.amazonaws\.com is allowed only under source keys it does not present/)]);
   });
 
   test("an unconditioned EventBridge grant without the guarded Deny is reported", () => {
@@ -151,22 +158,23 @@ describe("EncryptionKey", () => {
     });
   });
 
-  test("EventBridge uses the key through the documented unconditioned statement; other accounts are denied where identifiable", () => {
+  test("EventBridge uses the key for this topic by SNS's encryption context, and for the dead-letter queue by rule", () => {
     // SNS Developer Guide, https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services:
     // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
     // EventBridge-to-encrypted topics."
-    expect(statement(policy, "EventBridgeDeliversToEncryptedTopicAndQueue")).toEqual({
-      Sid: "EventBridgeDeliversToEncryptedTopicAndQueue",
+    expect(statement(policy, "EventBridgePublishesToEncryptedTopic")).toEqual({
+      Sid: "EventBridgePublishesToEncryptedTopic",
       Effect: "Allow",
       Principal: { Service: "events.amazonaws.com" },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
+      Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:us-east-1:${account}:sam-test0001-alerts` } },
     });
-    expect(statement(policy, "DenyEventBridgeOfOtherAccounts")).toMatchObject({
-      Effect: "Deny",
-      Principal: { Service: "events.amazonaws.com" },
-      Condition: { Null: { "aws:SourceAccount": "false" }, StringNotEquals: { "aws:SourceAccount": account } },
-    });
+    // SQS Developer Guide, sqs-key-management.html: "the following services support aws:SourceArn: … CloudWatch Events".
+    const queue = statement(policy, "EventBridgeSendsFailedAlertsToEncryptedQueue");
+    expect(queue.Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(queue.Condition.ArnEquals["aws:SourceArn"]).toHaveLength(Object.keys(s.tf.resource.aws_cloudwatch_event_rule).length);
+    for (const arn of queue.Condition.ArnEquals["aws:SourceArn"]) expect(arn).toMatch(new RegExp(`^arn:aws:events:us-east-1:\\$\\{data\\.aws_caller_identity\\.current\\.account_id\\}:rule/sam-test0001-`));
   });
 
   test("CloudTrail may decrypt (S3 Bucket Key) only for this trail", () => {
@@ -210,8 +218,8 @@ describe("EncryptionKey", () => {
       "CloudWatchLogsEncryptsTrailLogGroup",
       "CloudWatchAlarmsPublishToEncryptedTopic",
       "AccountReadsDeadLetterQueueThroughSqs",
-      "EventBridgeDeliversToEncryptedTopicAndQueue",
-      "DenyEventBridgeOfOtherAccounts",
+      "EventBridgePublishesToEncryptedTopic",
+      "EventBridgeSendsFailedAlertsToEncryptedQueue",
     ]);
   });
 });

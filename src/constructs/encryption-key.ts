@@ -26,7 +26,7 @@ export interface EncryptionKeyProps {
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;
-  private eventBridgeDelivers = false;
+  private eventBridge?: { topicArn: string; ruleArns: readonly string[] };
   private deadLetterQueueReaders = false;
 
   constructor(scope: Construct, id: string, private readonly props: EncryptionKeyProps) {
@@ -42,9 +42,12 @@ export class EncryptionKey extends Construct {
     this.alias = new KmsAlias(this, "Alias", { name: `alias/${props.name}`, targetKeyId: this.key.keyId });
   }
 
-  /** Lets EventBridge rules of this account publish to the encrypted topic and send failures to the encrypted queue. */
-  allowEventBridgeDelivery(): void {
-    this.eventBridgeDelivers = true;
+  /**
+   * Lets EventBridge publish to the encrypted topic (by its ARN) and these rules send failed alerts to the
+   * encrypted dead-letter queue. Built ARNs: referencing the topic or the rules would order the key after them.
+   */
+  allowEventBridgeDelivery(topicArn: string, ruleArns: readonly string[]): void {
+    this.eventBridge = { topicArn, ruleArns };
   }
 
   /** Lets account principals with IAM permission read the encrypted dead-letter queue through SQS. */
@@ -159,29 +162,34 @@ export class EncryptionKey extends Construct {
         Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com`, "kms:CallerAccount": account } },
       });
     }
-    if (this.eventBridgeDelivers) {
+    if (this.eventBridge) {
+      const { topicArn, ruleArns } = this.eventBridge;
       statements.push(
         {
           // SNS Developer Guide, "Enable compatibility between event sources from AWS services and encrypted
           // topics" (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
           // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported
-          // for EventBridge-to-encrypted topics." A source condition here drops every real-time alert, so the
-          // documented statement is unconditioned; the same grant covers the SSE-KMS dead-letter queue.
-          Sid: "EventBridgeDeliversToEncryptedTopicAndQueue",
+          // for EventBridge-to-encrypted topics" — a source condition here drops every real-time alert. What SNS
+          // does send is its encryption context, the topic ARN (shown for a service publisher in
+          // https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html), so the
+          // grant serves this topic only. Built ARN: the topic is encrypted with this key and cannot come first.
+          Sid: "EventBridgePublishesToEncryptedTopic",
           Effect: "Allow",
           Principal: { Service: "events.amazonaws.com" },
           Action: publish,
           Resource: "*",
+          Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": topicArn } },
         },
         {
-          // Keeps other accounts' rules out wherever EventBridge does present a source account, and cannot block
-          // this account's delivery when it presents none (the Null test makes the statement inapplicable).
-          Sid: "DenyEventBridgeOfOtherAccounts",
-          Effect: "Deny",
+          // SQS Developer Guide, "Key management" (sqs-key-management.html): "When using SSE enabled Amazon SQS
+          // queues, the following services support aws:SourceArn: … CloudWatch Events"; for a rule the source is
+          // the rule ARN. Failed alerts reach the encrypted dead-letter queue only from this stack's rules.
+          Sid: "EventBridgeSendsFailedAlertsToEncryptedQueue",
+          Effect: "Allow",
           Principal: { Service: "events.amazonaws.com" },
-          Action: "kms:*",
+          Action: publish,
           Resource: "*",
-          Condition: { Null: { "aws:SourceAccount": "false" }, StringNotEquals: { "aws:SourceAccount": account } },
+          Condition: { ArnEquals: { "aws:SourceArn": [...ruleArns] } },
         },
       );
     }

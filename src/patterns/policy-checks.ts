@@ -34,16 +34,15 @@ export function policiesOf(tf: Obj): PolicyRef[] {
 }
 
 /**
- * Service principals AWS documents as not presenting source keys where this stack grants them: "You can't use
- * Condition blocks in Amazon SNS topic policies for EventBridge" (EventBridge User Guide, eb-use-resource-based.html)
- * and "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
- * EventBridge-to-encrypted topics" (SNS Developer Guide, sns-key-management.html). Their Allow must be
- * unconditioned; the policy must instead deny them wherever a source key is presented and foreign.
+ * Service principals AWS documents as not presenting source keys to a kind of policy: "You can't use Condition
+ * blocks in Amazon SNS topic policies for EventBridge" (EventBridge User Guide, eb-use-resource-based.html). Their
+ * Allow there must be unconditioned; the policy must instead deny them wherever a source key is presented and
+ * foreign. (The dead-letter queue's policy differs: eb-rule-dlq.html documents `aws:SourceArn` = the rule ARN.
+ * The key policy's EventBridge-to-SNS rule is checked by `encryptedTopicProblems`.)
  */
 export const SOURCE_KEYS_UNSUPPORTED: Record<string, readonly string[]> = {
-  "events.amazonaws.com": ["aws_sns_topic_policy", "aws_kms_key"],
+  "events.amazonaws.com": ["aws_sns_topic_policy"],
 };
-/** (The dead-letter queue's policy is different: eb-rule-dlq.html documents `aws:SourceArn` = the rule ARN.) */
 const unsupportedHere = (service: string, where: string) => (SOURCE_KEYS_UNSUPPORTED[service] ?? []).some((t) => where.startsWith(`${t}.`));
 
 /** A Deny for the service that applies only when a source key is present (`Null` false) and not this stack's. */
@@ -117,13 +116,21 @@ export function encryptedTopicProblems(tf: Obj): string[] {
     }
     if (!keyRef || !keys[keyRef[1]]) continue;
     const statements: Obj[] = JSON.parse(keys[keyRef[1]].policy).Statement;
-    const can = (service: string) =>
-      statements.some((s) => s.Effect === "Allow" && list(s.Principal?.Service).includes(service) && ["kms:Decrypt", "kms:GenerateDataKey*"].every((a) => list(s.Action).includes(a)));
+    const can = (service: string, withoutSourceKeys = false) =>
+      statements.some(
+        (s) =>
+          s.Effect === "Allow" &&
+          list(s.Principal?.Service).includes(service) &&
+          ["kms:Decrypt", "kms:GenerateDataKey*"].every((a) => list(s.Action).includes(a)) &&
+          !(withoutSourceKeys && conditionKeys(s).some((k) => k.startsWith("aws:Source"))),
+      );
     const topicRef = `\${aws_sns_topic.${topicName}.arn}`;
     const alarmsPublish = Object.values<Obj>(tf.resource?.aws_cloudwatch_metric_alarm ?? {}).some((a) => list(a.alarm_actions).includes(topicRef));
     const rulesPublish = Object.values<Obj>(tf.resource?.aws_cloudwatch_event_target ?? {}).some((t) => t.arn === topicRef);
     if (alarmsPublish && !can("cloudwatch.amazonaws.com")) problems.push(`aws_sns_topic.${topicName}: key policy does not let CloudWatch alarms publish (kms:Decrypt, kms:GenerateDataKey*)`);
-    if (rulesPublish && !can("events.amazonaws.com")) problems.push(`aws_sns_topic.${topicName}: key policy does not let EventBridge publish (kms:Decrypt, kms:GenerateDataKey*)`);
+    // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
+    // EventBridge-to-encrypted topics" (SNS Developer Guide, sns-key-management.html).
+    if (rulesPublish && !can("events.amazonaws.com", true)) problems.push(`aws_sns_topic.${topicName}: key policy does not let EventBridge publish (kms:Decrypt, kms:GenerateDataKey*) without source keys`);
   }
   return problems;
 }

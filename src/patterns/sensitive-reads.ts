@@ -71,6 +71,8 @@ export interface ResourceMatch {
    * CloudWatch selectors cannot say "any element". EventBridge matches any element natively.
    */
   readonly arrayLength?: number;
+  /** First index the filter pattern checks (a long array check is split over several filters). @default 0 */
+  readonly arrayFrom?: number;
 }
 
 /** One alternative of a detection: an API family, optionally one resource, and who may call it unalerted. */
@@ -80,6 +82,12 @@ export interface ReadBranch {
   readonly resource?: ResourceMatch;
   readonly withDecryption?: boolean;
   readonly allowedReaders: readonly string[];
+  /**
+   * Skip records whose `sourceIPAddress` is this service's DNS name: calls the service made itself on the caller's
+   * behalf (CloudTrail writes the service's name there), such as the per-secret GetSecretValue entries that
+   * Secrets Manager writes for a BatchGetSecretValue, whose own record already alerted.
+   */
+  readonly notMadeBy?: string;
 }
 
 const uniq = (xs: readonly string[]) => [...new Set(xs)];
@@ -116,10 +124,10 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
     // Without readers to exempt, a Terraform-managed secret is just one of every secret.
     const exempt = refreshed.filter((s) => s.allowedReaders.length > 0);
     const refreshedMatchers = exempt.map((s) => secretIdMatchers(s.id));
-    const others = { eventSource: SECRETS_MANAGER, eventNames: SECRET_VALUE_READS, allowedReaders: global };
+    const others = { eventSource: SECRETS_MANAGER, eventNames: SECRET_VALUE_READS, allowedReaders: global, notMadeBy: SECRETS_MANAGER };
     const branches: ReadBranch[] =
       exempt.length === 0
-        ? [{ ...others, eventNames: [...SECRET_VALUE_READS, ...BATCH_SECRET_READS] }]
+        ? [others, batchBranch(global)]
         : [
             // Every secret but the Terraform-managed ones, whose reads the branches below watch with their readers,
             // and reads whose record does not say which secret.
@@ -131,14 +139,9 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
           ];
     exempt.forEach((s, i) => {
       const m = refreshedMatchers[i];
-      branches.push({
-        eventSource: SECRETS_MANAGER,
-        eventNames: SECRET_VALUE_READS,
-        resource: { field: secretId, exact: m.exact, wildcards: m.wildcards },
-        allowedReaders: expandPrincipals([...global, ...s.allowedReaders]),
-      });
+      branches.push({ ...others, resource: { field: secretId, exact: m.exact, wildcards: m.wildcards }, allowedReaders: expandPrincipals([...global, ...s.allowedReaders]) });
     });
-    if (exempt.length > 0) branches.push({ eventSource: SECRETS_MANAGER, eventNames: BATCH_SECRET_READS, allowedReaders: global });
+    if (exempt.length > 0) branches.push(batchBranch(global));
     detections.push({ id: "secret-reads", title: "Secret value read", outcome: "success", branches });
   } else {
     const seen = new Set<string>();
@@ -154,6 +157,7 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
       const id = `secret-read-${slug(matchers.name)}`;
       if (seen.has(id)) throw new Error(`monitoredSecrets: ${matchers.name} is listed twice`);
       seen.add(id);
+      const readers = expandPrincipals([...global, ...secret.allowedReaders]);
       detections.push({
         id,
         title: `Read of secret ${matchers.name}`,
@@ -163,17 +167,26 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
             eventSource: SECRETS_MANAGER,
             eventNames: SECRET_VALUE_READS,
             resource: { field: ["requestParameters", "secretId"], exact: matchers.exact, wildcards: matchers.wildcards },
-            allowedReaders: expandPrincipals([...global, ...secret.allowedReaders]),
+            allowedReaders: readers,
+            notMadeBy: SECRETS_MANAGER,
+          },
+          {
+            // A batch naming this secret (by name, partial or full ARN) in `secretIdList`, up to 20 ids. One
+            // wildcard per index keeps the filter short; like `name-*` it may over-match a longer name.
+            eventSource: SECRETS_MANAGER,
+            eventNames: BATCH_SECRET_READS,
+            resource: { field: ["requestParameters", "secretIdList"], exact: [], wildcards: [`*${matchers.name}*`], arrayLength: MAX_SECRET_IDS_PER_BATCH },
+            allowedReaders: readers,
           },
         ],
       });
     }
-    // A batch record names ids or tag filters, never the secrets returned, so it cannot be scoped to one secret.
+    // A batch by tag or name `filters` (no `secretIdList`) names no secret: it is bulk enumeration, alerted once.
     detections.push({
       id: "batch-secret-reads",
-      title: "Batch read of secret values",
+      title: "Batch read of secret values by filters",
       outcome: "success",
-      branches: [{ eventSource: SECRETS_MANAGER, eventNames: BATCH_SECRET_READS, allowedReaders: global }],
+      branches: [{ ...batchBranch(global), resource: { field: ["requestParameters", "secretIdList"], exact: [], wildcards: [], match: "absent" } }],
     });
   }
   if (scope.parameterReads && scope.parameters === undefined) {
@@ -211,6 +224,19 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
   return detections;
 }
 
+/**
+ * BatchGetSecretValue's own record: it names ids or filters, never the values returned. The API reference
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html): "Secrets Manager
+ * generates CloudTrail GetSecretValue log entries for each secret you request when you call this action"; those
+ * entries are skipped by `notMadeBy` so a batch alerts once, on its own record.
+ */
+function batchBranch(allowedReaders: readonly string[]): ReadBranch {
+  return { eventSource: SECRETS_MANAGER, eventNames: BATCH_SECRET_READS, allowedReaders };
+}
+
+/** BatchGetSecretValue's `SecretIdList` takes 1–20 ids (API reference, Request Parameters). */
+export const MAX_SECRET_IDS_PER_BATCH = 20;
+
 /** Lower-case alphanumerics and hyphens, for resource and metric names; interpolations become `demo`. */
 export function slug(text: string): string {
   const s = text
@@ -235,7 +261,7 @@ function branchTerms(b: ReadBranch): fp.Term[] {
   const r = b.resource;
   const selectors = r
     ? r.arrayLength
-      ? Array.from({ length: r.arrayLength }, (_, i) => `$.${r.field.join(".")}[${i}]`)
+      ? Array.from({ length: r.arrayLength }, (_, i) => `$.${r.field.join(".")}[${(r.arrayFrom ?? 0) + i}]`)
       : [`$.${r.field.join(".")}`]
     : [];
   if (r?.match && r.match !== "any-of" && r.arrayLength) throw new Error(`a ${r.match} resource match cannot be an array field`);
@@ -254,19 +280,60 @@ function branchTerms(b: ReadBranch): fp.Term[] {
     fp.anyOf("$.eventName", b.eventNames),
     b.withDecryption ? fp.isTrue("$.requestParameters.withDecryption") : "",
     resourceTerm,
+    b.notMadeBy ? fp.or(fp.notExists(SOURCE_IP), fp.ne(SOURCE_IP, b.notMadeBy)) : "",
     allowListTerm(b.allowedReaders),
   ];
 }
 
+const SOURCE_IP = "$.sourceIPAddress";
+
 /**
- * The filter patterns a detection needs: one when it fits CloudWatch's 1024 characters, else one per branch.
- * All of them feed the detection's one metric, so the alarm is the same either way.
+ * The filter patterns a detection needs: one when it fits CloudWatch's 1024 characters, else as few as fit, packed
+ * in order; an array check (one comparison per index) may be split over several patterns by index range. All of
+ * them feed the detection's one metric, so the alarm is the same either way.
  */
 export function detectionFilterPatterns(d: ReadDetection): string[] {
   const whole = patternOf(d, d.branches);
-  if (whole.length <= fp.MAX_FILTER_PATTERN_LENGTH || d.branches.length === 1) return [whole];
-  return d.branches.map((b) => patternOf(d, [b]));
+  if (whole.length <= fp.MAX_FILTER_PATTERN_LENGTH) return [whole];
+  // Units in order: a branch, or one index of an array branch; consecutive indices of one branch re-join as a range.
+  const units = d.branches.flatMap((b) =>
+    b.resource?.arrayLength && b.resource.arrayLength > 1
+      ? Array.from({ length: b.resource.arrayLength }, (_, i) => ({ ...b, resource: { ...b.resource!, arrayFrom: (b.resource!.arrayFrom ?? 0) + i, arrayLength: 1 } }))
+      : [b],
+  );
+  const packs: ReadBranch[][] = [];
+  let current: ReadBranch[] = [];
+  for (const unit of units) {
+    const candidate = joinRanges([...current, unit]);
+    if (current.length > 0 && patternOf(d, candidate).length > fp.MAX_FILTER_PATTERN_LENGTH) {
+      packs.push(current);
+      current = [unit];
+    } else {
+      current = candidate;
+    }
+  }
+  packs.push(current);
+  return packs.map((bs) => patternOf(d, bs));
 }
+
+/** Merges a unit into the previous one when both check consecutive indices of the same array branch. */
+function joinRanges(branches: ReadBranch[]): ReadBranch[] {
+  const out: ReadBranch[] = [];
+  for (const b of branches) {
+    const prev = out.at(-1);
+    const r = b.resource;
+    const pr = prev?.resource;
+    if (prev && r?.arrayLength && pr?.arrayLength && sameBranch(prev, b) && (pr.arrayFrom ?? 0) + pr.arrayLength === (r.arrayFrom ?? 0)) {
+      out[out.length - 1] = { ...prev, resource: { ...pr, arrayLength: pr.arrayLength + r.arrayLength } };
+    } else {
+      out.push(b);
+    }
+  }
+  return out;
+}
+
+const sameBranch = (a: ReadBranch, b: ReadBranch) =>
+  JSON.stringify({ ...a, resource: { ...a.resource, arrayFrom: 0, arrayLength: 0 } }) === JSON.stringify({ ...b, resource: { ...b.resource, arrayFrom: 0, arrayLength: 0 } });
 
 function patternOf(d: ReadDetection, branches: readonly ReadBranch[]): string {
   const outcome = d.outcome === "success" ? fp.notExists("$.errorCode") : d.outcome === "denied" ? fp.exists("$.errorCode") : "";
@@ -307,7 +374,20 @@ export function variantKey(v: AlertVariant, family: "read" | "tamper" = "read"):
   return `${o}-${i}-${n}`;
 }
 
-/** What one branch (API family, secret, allow-list) adds to the variant's shared conditions. */
+/**
+ * What one branch (API family, secret, allow-list) adds to the variant's shared conditions: one alternative, or
+ * two when `notMadeBy` must also let records without a `sourceIPAddress` through (anything-but never matches a
+ * missing field).
+ */
+function eventBranches(b: ReadBranch, v: AlertVariant): EventPattern[] {
+  const branch = eventBranch(b, v);
+  if (!b.notMadeBy) return [branch];
+  return [
+    { ...branch, sourceIPAddress: [{ "anything-but": b.notMadeBy }] },
+    { ...branch, sourceIPAddress: [{ exists: false }] },
+  ];
+}
+
 function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
   const branch: Record<string, unknown> = { eventSource: [b.eventSource], eventName: [...b.eventNames] };
   if (b.withDecryption) mergeInto(branch, { requestParameters: { withDecryption: [true] } });
@@ -372,7 +452,7 @@ function patternForBranches(branchList: readonly ReadBranch[], v: AlertVariant):
         ? { arn: [{ exists: false }] }
         : { sessionContext: { sessionIssuer: { arn: [{ exists: v.identity === "role-session" }] } } },
   };
-  const branches = branchList.map((b) => eventBranch(b, v));
+  const branches = branchList.flatMap((b) => eventBranches(b, v));
   if (branches.length === 1) mergeInto(detail, branches[0]);
   else detail.$or = branches;
   const sources = uniq(branchList.map((b) => `aws.${b.eventSource.replace(".amazonaws.com", "")}`));

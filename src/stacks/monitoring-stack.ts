@@ -160,7 +160,11 @@ export class MonitoringStack extends TerraformStack {
       }
       const ruleArns = [...this.realtime.ruleArns, ...(this.changeRealtime?.ruleArns ?? [])];
       this.alertTopic.allowEventRules(ruleArns);
-      this.key?.allowEventBridgeDelivery();
+      const ruleNames = [...this.realtime.rules, ...(this.changeRealtime?.rules ?? [])].map((r) => r.name);
+      this.key?.allowEventBridgeDelivery(
+        `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
+        ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${n}`),
+      );
       this.key?.allowDeadLetterQueueReaders();
     }
 
