@@ -20,6 +20,7 @@ const OUT: StackOutputs = {
   alert_topic_arn: TOPIC,
   alarm_names: ["sam-x-secret-reads"],
   event_rule_names: ["sam-x-read-role-pub"],
+  dead_letter_queue_url: "https://sqs.us-east-1.amazonaws.com/111122223333/sam-x-alert-dlq",
   secret_arn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:sam-x-AbCdEf",
 };
 const PATTERN = '{ ($.eventSource = "secretsmanager.amazonaws.com" && ($.eventName = "GetSecretValue" || $.eventName = "BatchGetSecretValue")) && $.errorCode NOT EXISTS }';
@@ -48,6 +49,8 @@ function healthy() {
   mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: `${TOPIC}:1234`, Protocol: "email", Endpoint: "oncall@example.com" }] });
   mocks.sns.on(GetTopicAttributesCommand).resolves({ Attributes: { KmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/abcd" } });
   mocks.events.on(DescribeRuleCommand).resolves({ Name: "sam-x-read-role-pub", State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" });
+  // Delivery over the last 24 h: no failed invocation, nothing in the dead-letter queue.
+  mocks.cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "f0", Values: [0, 0] }, { Id: "dlq", Values: [0] }] });
   mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: "alert-topic", Arn: TOPIC, DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:111122223333:sam-x-alert-dlq" }, InputTransformer: { InputTemplate: "x", InputPathsMap: {} } }] });
 }
 
@@ -73,6 +76,8 @@ describe("verify: each link of a deployed stack", () => {
       "topic key lets alarms publish",
       "rule sam-x-read-role-pub enabled for read-only events",
       "rule sam-x-read-role-pub targets the topic",
+      "rules deliver to the topic",
+      "dead-letter queue is empty",
     ]);
     const sample = JSON.parse(mocks.logs.commandCalls(TestMetricFilterCommand)[0].args[0].input.logEventMessages![0]);
     expect(sample.eventName).toBe("GetSecretValue");
@@ -160,7 +165,7 @@ describe("verify CLI", () => {
     const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
     expect(code).toBe(0);
     expect(out[0]).toBe("✅ trail is logging: sam-x");
-    expect(out.at(-1)).toBe("all 12 links work");
+    expect(out.at(-1)).toBe("all 14 links work");
   });
 
   test("judges freshness by the clock it is given: the same deliveries two hours later are stale", async () => {
@@ -173,7 +178,12 @@ describe("verify CLI", () => {
   test("--fire measures on the given clock and waits with the given sleep", async () => {
     let t = NOW;
     mocks.secrets.on(GetSecretValueCommand).resolves({ Name: "sam-x", SecretString: "never-printed" });
-    mocks.cloudwatch.on(GetMetricDataCommand).resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [] }] }).resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }] });
+    // The first GetMetricData is verify's own delivery check; then the polls after the read.
+    mocks.cloudwatch
+      .on(GetMetricDataCommand)
+      .resolvesOnce({ MetricDataResults: [{ Id: "f0", Values: [0] }, { Id: "dlq", Values: [0] }] })
+      .resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [] }] })
+      .resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }] });
     // The first DescribeAlarms is verify's own alarm check; the polls after the read see the alarm fire 90 s in.
     mocks.cloudwatch.on(DescribeAlarmsCommand).resolvesOnce({ MetricAlarms: [HEALTHY_ALARM] }).resolves({ MetricAlarms: [{ ...HEALTHY_ALARM, StateValue: "ALARM", StateUpdatedTimestamp: new Date(NOW + 90_000) }] });
     const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1", "--fire", "--timeout-minutes", "5"], {
@@ -183,10 +193,24 @@ describe("verify CLI", () => {
     expect(out.slice(-3)).toEqual([
       "✅ real-time alert: rule invoked 30 s after the read (the e-mail follows within seconds)",
       "✅ alarm: entered ALARM 15 s after the read",
-      "all 14 links work",
+      "all 16 links work",
     ]);
     expect(code).toBe(0);
     expect(out.join("\n")).not.toContain("never-printed");
+  });
+
+  test("failed invocations of the rules are a broken link: real-time alerts were not delivered", async () => {
+    mocks.cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "f0", Values: [0, 3] }, { Id: "dlq", Values: [0] }] });
+    const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
+    expect(code).toBe(1);
+    expect(out).toContainEqual(expect.stringMatching(/^❌ rules deliver to the topic: 3 failed invocation\(s\) in 24 h[^]*fix: EventBridge could not publish/));
+  });
+
+  test("messages in the dead-letter queue are a broken link, with the command to read them", async () => {
+    mocks.cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "f0", Values: [0] }, { Id: "dlq", Values: [2, 5] }] });
+    const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
+    expect(code).toBe(1);
+    expect(out).toContainEqual(expect.stringMatching(/^❌ dead-letter queue is empty: 5 failed alert\(s\) waiting in sam-x-alert-dlq[^]*aws sqs receive-message --queue-url https:\/\/sqs/));
   });
 
   test("exits 1 and prints the remedy under a broken link", async () => {

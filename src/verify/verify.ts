@@ -26,6 +26,7 @@ export interface StackOutputs {
   alert_topic_arn: string;
   alarm_names: string[];
   event_rule_names?: string[];
+  dead_letter_queue_url?: string;
   secret_arn?: string;
 }
 
@@ -119,6 +120,55 @@ export async function verifyStack(c: Clients, out: StackOutputs, options: Verify
     add(t !== undefined && t.DeadLetterConfig?.Arn !== undefined && t.InputTransformer !== undefined, `rule ${rule} targets the topic`,
       t ? `dead-letter queue ${t.DeadLetterConfig?.Arn ? "set" : "MISSING"}, message ${t.InputTransformer ? "rendered" : "RAW"}` : "no target on the alert topic",
       "re-apply the stack: the target, its input transformer or its dead-letter queue was removed");
+  }
+  checks.push(...(await deliveryChecks(c, out, now)));
+  return checks;
+}
+
+/**
+ * What only the real account can show: that EventBridge really delivers to the (encrypted) topic. A key or topic
+ * policy EventBridge does not satisfy shows as FailedInvocations and, after the retries, messages in the
+ * dead-letter queue — nowhere else.
+ */
+async function deliveryChecks(c: Clients, out: StackOutputs, now: number): Promise<Check[]> {
+  const rules = out.event_rule_names ?? [];
+  const queue = out.dead_letter_queue_url?.split("/").pop();
+  if (rules.length === 0 && !queue) return [];
+  const day = 86_400_000;
+  const queries = [
+    ...rules.slice(0, 450).map((r, i) => ({
+      Id: `f${i}`,
+      MetricStat: { Metric: { Namespace: "AWS/Events", MetricName: "FailedInvocations", Dimensions: [{ Name: "RuleName", Value: r }] }, Period: 3600, Stat: "Sum" },
+    })),
+    ...(queue
+      ? [{ Id: "dlq", MetricStat: { Metric: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Dimensions: [{ Name: "QueueName", Value: queue }] }, Period: 3600, Stat: "Maximum" } }]
+      : []),
+  ];
+  const data = await c.cloudwatch.send(new GetMetricDataCommand({ StartTime: new Date(now - day), EndTime: new Date(now), MetricDataQueries: queries }));
+  const results = data?.MetricDataResults ?? [];
+  const total = (pred: (id: string) => boolean) =>
+    results.filter((m) => m.Id !== undefined && pred(m.Id)).reduce((n, m) => n + (m.Values ?? []).reduce((a, v) => a + v, 0), 0);
+  const peak = results.find((m) => m.Id === "dlq")?.Values?.reduce((a, v) => Math.max(a, v), 0) ?? 0;
+  const checks: Check[] = [];
+  const failed = total((id) => id.startsWith("f"));
+  if (rules.length > 0) {
+    checks.push(
+      failed === 0
+        ? { ok: true, link: "rules deliver to the topic", detail: "no failed invocations in 24 h" }
+        : {
+            ok: false,
+            link: "rules deliver to the topic",
+            detail: `${failed} failed invocation(s) in 24 h: real-time alerts were not delivered`,
+            remedy: "EventBridge could not publish: check the topic policy (events.amazonaws.com, no source condition) and the key policy (SNS encryption context), then read the dead-letter queue",
+          },
+    );
+  }
+  if (queue) {
+    checks.push(
+      peak === 0
+        ? { ok: true, link: "dead-letter queue is empty", detail: queue }
+        : { ok: false, link: "dead-letter queue is empty", detail: `${peak} failed alert(s) waiting in ${queue}`, remedy: `read them: aws sqs receive-message --queue-url ${out.dead_letter_queue_url} (they are alerts that never reached the on-call)` },
+    );
   }
   return checks;
 }
