@@ -93,6 +93,22 @@ describe("configuration", () => {
       expect(() => loadConfig({ MONITOR_CONFIG: "broken.json" }, dir)).toThrow(/^broken\.json: not valid JSON/);
     });
 
+    test("an error caused by an environment override names the variable, not the file", () => {
+      writeFileSync(join(dir, "ok.json"), JSON.stringify({ alertEmails: ["a@example.com"] }));
+      expect(() => loadConfig({ MONITOR_CONFIG: "ok.json", MONITOR_SUFFIX: "Bad_Suffix" }, dir)).toThrow(/^MONITOR_SUFFIX: must be 4–12 lower-case letters or digits/);
+      expect(() => loadConfig({ MONITOR_CONFIG: "ok.json", MONITOR_ALERT_EMAILS: "a@example.com,nope" }, dir)).toThrow(/^MONITOR_ALERT_EMAILS: alertEmails\[1\]: is not an e-mail address/);
+      expect(() => loadConfig({ MONITOR_CONFIG: "ok.json", MONITOR_REGION: "mars-1" }, dir)).toThrow(/^MONITOR_REGION: is not a known AWS region/);
+    });
+
+    test("with no configuration file at all, the error says the file is missing and how to create one", () => {
+      const empty = mkdtempSync(join(tmpdir(), "sam-noconfig-"));
+      expect(() => loadConfig({}, empty)).toThrow(
+        new RegExp(`^monitor\\.config\\.json: not found in ${empty.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; create it, e\\.g\\. \\{"alertEmails": \\["oncall@example\\.com"\\]\\}`),
+      );
+      // The environment alone may still configure a run without a file.
+      expect(loadConfig({ MONITOR_ALERT_EMAILS: "a@example.com" }, empty).alertEmails).toEqual(["a@example.com"]);
+    });
+
     test("errors name the file they come from", () => {
       writeFileSync(join(dir, "bad.json"), JSON.stringify({ alertEmails: ["nope"] }));
       expect(() => loadConfig({ MONITOR_CONFIG: "bad.json" }, dir)).toThrow(/^bad\.json: alertEmails\[0\]: is not an e-mail address/);

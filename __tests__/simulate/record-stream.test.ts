@@ -62,4 +62,23 @@ describe("record stream", () => {
     // The truncated file was cut inside its only record: just good.json yields one.
     expect(items.filter((i) => i.kind === "record")).toHaveLength(1);
   });
+
+  test.each([
+    ["parsed whole", undefined],
+    ["split while streaming", 0],
+  ])("a file of random bytes, or of prose, is said not to be JSON, not to be truncated JSON (%s)", async (_mode, limit) => {
+    // Fixed bytes from a seeded generator: the same "random" file on every run.
+    let seed = 0x2545f491;
+    const bytes = Buffer.alloc(4096, 0).map(() => ((seed = (seed * 1103515245 + 12345) >>> 0), seed >>> 24));
+    bytes[0] = 0x9c; // not '{', '[' or whitespace
+    writeFileSync(join(dir, "random.bin"), bytes);
+    writeFileSync(join(dir, "random"), bytes);
+    writeFileSync(join(dir, "notes.json"), "Records of last week, see the bucket");
+    const items = await collect([join(dir, "random"), join(dir, "notes.json")], limit);
+    const reasons = items.map((i) => (i.kind === "malformed" ? `${i.value.file.split("/").pop()}: ${i.value.reason}` : "record"));
+    expect(reasons).toEqual([
+      "random: not JSON: binary data (not a CloudTrail log file; a gzipped one must end in .gz)",
+      'notes.json: not JSON: starts with "Records of last week", not with { or [',
+    ]);
+  });
 });

@@ -1,9 +1,10 @@
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../src/app";
-import { main } from "../../src/simulate/cli";
+import { HELP, main } from "../../src/simulate/cli";
 import { config } from "../helpers";
 import { familyOfMetric, familyOfRule, OWN_FIXTURES, SHARED_FIXTURES } from "../patterns/replay";
 
@@ -58,6 +59,51 @@ describe("simulate CLI over the synthesized stack", () => {
     const summary = lines.at(-1);
     expect(summary).toMatchObject({ type: "summary", records: files.length, malformed: 0, stack: "secret-access-monitor" });
   });
+
+  test("--help prints every option, one line each, on stdout, and exits 0", async () => {
+    const { code, out, err } = await run(["--help"]);
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    expect(out).toEqual([HELP]);
+    for (const flag of ["--events", "--stack", "--out", "--json", "--all", "--stats", "--workers", "--help"]) {
+      expect(HELP.split("\n").filter((l) => l.trimStart().startsWith(`${flag} `))).toHaveLength(1);
+    }
+  });
+
+  test("--json | head: when the reader goes away the run ends quietly, exit 0, no EPIPE", async () => {
+    // Enough output that the pipe fills long after the reader has closed it.
+    const rec = JSON.parse(readFileSync(join(OWN_FIXTURES, "gsv-role-session-vpce.json"), "utf8"));
+    const big = join(outdir, "many.jsonl");
+    writeFileSync(big, Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ ...rec, eventID: `id-${i}` })).join("\n"));
+    const child = spawn(process.execPath, ["--import", "tsx", "src/simulate/cli.ts", "--events", big, "--out", outdir, "--json", "--workers", "1"], {
+      cwd: join(__dirname, "..", ".."),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    let first = "";
+    child.stdout.once("data", (d) => {
+      first = String(d).split("\n")[0];
+      child.stdout.destroy(); // what `head -1` does after its line
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(JSON.parse(first).type).toBe("record");
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  test("npm run -s simulate -- … --json writes JSON Lines only: no npm banner (as the README's commands use it)", () => {
+    const root = join(__dirname, "..", "..");
+    const r = spawnSync("npm", ["run", "-s", "simulate", "--", "--events", join(OWN_FIXTURES, "gsv-role-session-vpce.json"), "--out", outdir, "--json", "--workers", "1"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const jsonRedirects = readme.split("\n").filter((l) => /npm run .*simulate.*--json.*>/.test(l));
+    expect(jsonRedirects.length).toBeGreaterThan(0);
+    for (const l of jsonRedirects) expect(l).toMatch(/npm run -s simulate/);
+  }, 60_000);
 
   const sharedPresent = existsSync(join(SHARED_FIXTURES, "expected.json"));
   (sharedPresent ? test : test.skip)("--json over the shared corpus: 0 false negatives and 0 false positives", async () => {

@@ -8,7 +8,7 @@ import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersC
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import { clientsFor, main, MainOptions } from "../../src/verify/cli";
+import { clientsFor, main, MainOptions, terraformErrorCause } from "../../src/verify/cli";
 import { Check, fire, StackOutputs, verifyStack } from "../../src/verify/verify";
 
 const NOW = Date.parse("2026-11-23T12:00:00Z");
@@ -229,6 +229,32 @@ describe("verify CLI", () => {
     const { code, err } = await cli(args as string[]);
     expect(code).toBe(2);
     expect(err).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test("without credentials it is bad setup: exit 2 with one line saying what to do, not a broken link", async () => {
+    // What the SDK's default chain throws when no provider has credentials (its error is named CredentialsProviderError).
+    const noCredentials = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+    mocks.cloudtrail.on(GetTrailStatusCommand).rejects(noCredentials);
+    const { code, out, err } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual(["verify: no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login (CredentialsProviderError)"]);
+  });
+
+  test("when terraform output fails, the cause from Terraform's error box is kept", async () => {
+    // A stack directory whose S3 backend was never initialised: the real Terraform CLI refuses with a boxed error.
+    const dir = mkdtempSync(join(tmpdir(), "sam-verify-tf-"));
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { backend: { s3: { bucket: "b", key: "k", region: "us-east-1" } } } }));
+    const { code, err } = await cli(["--stack-dir", dir, "--region", "us-east-1"]);
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      `verify: --stack-dir: terraform output -json failed in ${dir}: Error: Backend initialization required, please run "terraform init" Reason: Initial configuration of the requested backend "s3"`,
+    ]);
+  });
+
+  test("the cause is read out of Terraform's box, colours and borders removed", () => {
+    const boxed = "\u001b[31m╷\u001b[0m\n\u001b[31m│\u001b[0m \u001b[1mError: \u001b[0mMissing region value\n│ \n│ The \"region\" attribute or the \"AWS_REGION\" environment variable must be set.\n╵\n";
+    expect(terraformErrorCause(boxed)).toBe('Error: Missing region value The "region" attribute or the "AWS_REGION" environment variable must be set.');
   });
 
   test("outputs missing a field are refused with its name", async () => {

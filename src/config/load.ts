@@ -51,9 +51,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   } else if (explicitFile !== undefined) {
     throw new ConfigError([`MONITOR_CONFIG: file ${explicitFile} does not exist`]);
   }
+  const fileFound = existsSync(file);
+  /** Top-level field → the environment variable that set it, so an error names the variable, not the file. */
+  const fromEnv = new Map<string, string>();
   for (const [name, { field, parse }] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
     if (value !== undefined && value !== "") {
+      fromEnv.set(field, name);
       // A backend override keeps the file's other backend settings when the type stays the same.
       const current = raw[field];
       const next = parse(value);
@@ -63,21 +67,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
           : next;
     }
   }
-  return parseConfig(raw, source);
-}
-
-/** Validates an already-parsed configuration object; `source` names it in error lines. */
-export function parseConfig(raw: unknown, source = "config"): MonitorConfig {
   try {
-    return configSchema.parse(raw);
+    return parseConfig(raw, source, fromEnv);
   } catch (err) {
-    if (err instanceof ZodError) throw new ConfigError(formatIssues(err, source));
+    // Without any file, "alertEmails: is required" would send the user looking for a field of a file they lack.
+    if (err instanceof ConfigError && !fileFound) {
+      throw new ConfigError([
+        `${DEFAULT_CONFIG_FILE}: not found in ${cwd}; create it, e.g. {"alertEmails": ["oncall@example.com"]} (README, Configuration), or name one with MONITOR_CONFIG`,
+      ]);
+    }
     throw err;
   }
 }
 
-function formatIssues(err: ZodError, source: string): string[] {
+/**
+ * Validates an already-parsed configuration object; `source` names it in error lines, except for top-level
+ * fields listed in `fromEnv`, whose lines name the environment variable that set them.
+ */
+export function parseConfig(raw: unknown, source = "config", fromEnv: ReadonlyMap<string, string> = new Map()): MonitorConfig {
+  try {
+    return configSchema.parse(raw);
+  } catch (err) {
+    if (err instanceof ZodError) throw new ConfigError(formatIssues(err, source, fromEnv));
+    throw err;
+  }
+}
+
+function formatIssues(err: ZodError, source: string, fromEnv: ReadonlyMap<string, string>): string[] {
   return err.issues.map((issue) => {
+    const variable = typeof issue.path[0] === "string" ? fromEnv.get(issue.path[0]) : undefined;
     const path = issue.path
       .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`))
       .join("");
@@ -85,6 +103,7 @@ function formatIssues(err: ZodError, source: string): string[] {
     if (issue.code === "unrecognized_keys") message = `unknown field(s) ${issue.keys.join(", ")}`;
     if (issue.code === "invalid_type" && issue.received === "undefined") message = "is required";
     else if (issue.code === "invalid_type") message = `must be ${issue.expected}, got ${issue.received}`;
+    if (variable) return `${variable}: ${issue.path.length > 1 ? `${path}: ` : ""}${message}`;
     return `${source}: ${path || "(top level)"}: ${message}`;
   });
 }

@@ -157,6 +157,13 @@ export async function* batchesOfFile(file: string, wholeFileLimit = WHOLE_FILE_P
         buffered.push(chunk);
         bufferedBytes += chunk.length;
         if (bufferedBytes <= wholeFileLimit) continue;
+        const head = new TextDecoder("utf-8").decode(buffered[0].subarray(0, 4096), { stream: true });
+        const notJson = notJsonReason(head);
+        if (notJson) {
+          raw.destroy();
+          yield [{ kind: "malformed", value: { file, reason: notJson } }];
+          return;
+        }
         splitter = new JsonValueSplitter((text) => values.push(text));
         for (const b of buffered.splice(0)) splitter.push(decoder.decode(b, { stream: true }));
       } else {
@@ -179,12 +186,29 @@ export async function* batchesOfFile(file: string, wholeFileLimit = WHOLE_FILE_P
   yield tail;
 }
 
+/**
+ * Why a file's text is not JSON at all, judged from its start: every input this reads (a record, a log file, an
+ * envelope, JSON Lines) starts with `{` or `[`. Binary data (invalid UTF-8) or prose is said so, rather than
+ * reported as a JSON value cut short.
+ */
+export function notJsonReason(start: string): string | undefined {
+  const head = start.replace(/^\uFEFF/, "").trimStart();
+  if (head === "") return undefined;
+  if (head.slice(0, 1024).includes("\uFFFD") || /[\u0000-\u0008\u000E-\u001F]/.test(head.slice(0, 1024))) {
+    return "not JSON: binary data (not a CloudTrail log file; a gzipped one must end in .gz)";
+  }
+  if (head[0] !== "{" && head[0] !== "[") return `not JSON: starts with ${JSON.stringify(head.slice(0, 20))}, not with { or [`;
+  return undefined;
+}
+
 /** A whole file in memory: one JSON document (a log file, a record, an envelope) or JSON Lines. */
 function wholeFile(file: string, text: string): StreamItem[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
+    const notJson = notJsonReason(text);
+    if (notJson) return [{ kind: "malformed", value: { file, reason: notJson } }];
     // Not one document: JSON Lines, concatenated values, or malformed — the splitter tells them apart.
     const values: string[] = [];
     const splitter = new JsonValueSplitter((v) => values.push(v));

@@ -9,7 +9,20 @@ import { join } from "node:path";
 import { parseFlags, UsageError, wholeNumber } from "../cli/args";
 import { simulate, RecordResult } from "./simulate";
 
-const USAGE = "usage: npm run simulate -- --events <file|dir> [--events …] [--stack <name>] [--out <dir>] [--json] [--all] [--stats] [--workers <n>]";
+/** `--help`: every option, one line each. `npm run -s` keeps npm's banner out of the output (e.g. `--json > file`). */
+export const HELP = `usage: npm run -s simulate -- --events <file|dir> [options]
+  --events <path>   a CloudTrail record, log file (.json, .json.gz), JSON Lines, EventBridge envelope, or a directory of them; repeatable
+  --stack <name>    the stack under <out>/stacks to replay (default: the one with metric filters)
+  --out <dir>       the synthesized output directory (default cdktf.out)
+  --json            one JSON object per line on stdout: record, malformed, alarm, then summary
+  --all             print records that match nothing too
+  --stats           records/s and peak memory on stderr
+  --workers <n>     worker threads, 1 to 64 (default: one per core)
+  --help            this text
+exit codes: 0 all input read, 1 some input malformed or unreadable, 2 bad arguments or no synthesized stack`;
+
+/** Asked for `--help`: the CLI prints HELP on stdout and exits 0. */
+class HelpRequested extends Error {}
 
 interface Args {
   events: string[];
@@ -35,7 +48,7 @@ export function parseArgs(argv: readonly string[]): Args {
       "--all": () => void (args.all = true),
       "--stats": () => void (args.stats = true),
       "--help": () => {
-        throw new UsageError(USAGE);
+        throw new HelpRequested();
       },
     },
   });
@@ -73,6 +86,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     args = parseArgs(argv);
     stack = loadStack(args.out, args.stack);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      console.log(HELP);
+      return 0;
+    }
     if (err instanceof UsageError) {
       console.error(`simulate: ${err.message}`);
       return 2;
@@ -122,6 +139,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // `simulate --json | head`: the reader went away; that is the end of the run, not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {

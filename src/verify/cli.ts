@@ -68,12 +68,35 @@ function loadOutputs(args: VerifyArgs): StackOutputs {
   if (!existsSync(args.stackDir)) throw new UsageError(`--stack-dir: ${args.stackDir} does not exist; run npm run synth and deploy first, or pass --outputs`);
   let json: string;
   try {
-    json = execFileSync("terraform", [`-chdir=${args.stackDir}`, "output", "-json"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    json = execFileSync("terraform", [`-chdir=${args.stackDir}`, "output", "-json", "-no-color"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (err) {
-    throw new UsageError(`--stack-dir: terraform output -json failed in ${args.stackDir}: ${String((err as { stderr?: string }).stderr ?? err).trim().split("\n")[0]}`);
+    throw new UsageError(`--stack-dir: terraform output -json failed in ${args.stackDir}: ${terraformErrorCause(String((err as { stderr?: string }).stderr ?? err))}`);
   }
   return readOutputs(json, `${args.stackDir} (terraform output -json)`);
 }
+
+/**
+ * The cause in Terraform's error box (`╷ │ Error: Backend initialization required … │ Reason: … ╵`) as one line:
+ * the box's first line is only its border.
+ */
+export function terraformErrorCause(stderr: string): string {
+  // eslint-disable-next-line no-control-regex
+  const lines = stderr.replace(/\u001b\[[0-9;]*m/g, "").split("\n").map((l) => l.replace(/^[╷│╵]\s?/, "").trim());
+  const at = lines.findIndex((l) => l.startsWith("Error:"));
+  if (at < 0) return lines.filter((l) => l !== "").join(" ").slice(0, 400);
+  const reason = lines.slice(at + 1).find((l) => l.startsWith("Reason:"));
+  const detail = reason ?? lines.slice(at + 1).find((l) => l !== "");
+  return [lines[at], detail].filter(Boolean).join(" ");
+}
+
+/** SDK errors that mean the setup is missing (no credentials, no region), not that a link is broken. */
+const SETUP_ERRORS: Record<string, string> = {
+  CredentialsProviderError: "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login",
+  ExpiredTokenException: "the AWS credentials have expired: refresh them (aws sso login, or new session credentials)",
+  ExpiredToken: "the AWS credentials have expired: refresh them (aws sso login, or new session credentials)",
+  UnrecognizedClientException: "the AWS credentials are not valid in this account: check AWS_PROFILE and the keys",
+  InvalidClientTokenId: "the AWS credentials are not valid in this account: check AWS_PROFILE and the keys",
+};
 
 export function clientsFor(region: string): Clients {
   return {
@@ -121,7 +144,18 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     throw err;
   }
   const clients = makeClients(region);
-  const checks = await verifyStack(clients, outputs, { maxAgeMinutes: args.maxAgeMinutes, now });
+  let checks: Check[];
+  try {
+    checks = await verifyStack(clients, outputs, { maxAgeMinutes: args.maxAgeMinutes, now });
+  } catch (err) {
+    // Exit 1 means "a link is broken"; a machine without credentials is bad setup (2), said in one line.
+    const setup = SETUP_ERRORS[(err as Error).name];
+    if (setup) {
+      console.error(`verify: ${setup} (${(err as Error).name})`);
+      return 2;
+    }
+    throw err;
+  }
   for (const c of checks) console.log(formatCheck(c));
   if (args.fire) {
     console.log(`reading the demo secret once (value not printed) and waiting up to ${args.timeoutMinutes} min…`);
