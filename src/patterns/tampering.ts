@@ -18,8 +18,12 @@ export interface TamperScope {
   readonly key: boolean;
 }
 
-/** DeleteAlarms and DisableAlarmActions name up to 100 alarms; the filter checks the first ones. */
-const ALARM_NAME_INDICES = 5;
+/**
+ * DeleteAlarms and DisableAlarmActions name up to 100 alarms (AlarmNames: "Maximum number of 100 items",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisableAlarmActions.html). The filter checks
+ * every index, so padding the list with other names hides nothing; over-long checks are split by index range.
+ */
+const ALARM_NAME_INDICES = 100;
 
 export function tamperDetection(scope: TamperScope): ReadDetection {
   const allowed = expandPrincipals(scope.allowedChangers);
