@@ -140,6 +140,20 @@ describe("secrets: the documented over-match and exact ARNs (README, \"Secret id
   test.each(notIt)("configured by full ARN, %s does not alert", (_what, secretId) => {
     expect(outcome(byFullArn, gsv(secretId))).toEqual(NOTHING);
   });
+
+  // GetSecretValue, SecretId: "If you specify an incomplete ARN without the random suffix, and instead provide the
+  // 'friendly name', you must not include a hyphen followed by six characters; … Secrets Manager might treat it as
+  // a complete ARN" — the configuration has the same ambiguity: `…:secret:prod/db-backup` is the full ARN of
+  // prod/db, or the partial ARN of prod/db-backup. Both readings are watched.
+  const ambiguous = [
+    ...secretForms("prod/db-backup", "Qw12Er").map(([form, id]) => [`prod/db-backup by ${form}`, id] as const),
+    // Read as the full ARN of prod/db (whose random suffix would then be "backup"): prod/db by name or partial ARN.
+    ...MONITORED_SECRET.slice(0, 2).map(([form, id]) => [`prod/db by ${form}`, id] as const),
+  ];
+  test.each(ambiguous)("configured by the ambiguous ARN …:secret:prod/db-backup, %s alerts", (_what, secretId) => {
+    const model = modelOf({ demoSecret: { enabled: false }, monitoredSecrets: [{ id: `${SECRET_ARN}prod/db-backup`, allowedReaders: [] }] });
+    expect(outcome(model, gsv(secretId))).toEqual({ metric: [`${PREFIX}-secret-read-prod-db`], realtime: ["read"] });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------

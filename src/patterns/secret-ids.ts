@@ -27,7 +27,11 @@ export function secretIdMatchers(id: string): SecretIdMatchers {
     const hasAwsSuffix = AWS_ARN_SUFFIX.test(tail);
     const name = hasAwsSuffix ? tail.replace(AWS_ARN_SUFFIX, "") : tail;
     const partial = `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}`;
-    if (hasAwsSuffix) return { name, exact: [id, partial, name], wildcards: [] };
+    // AWS: "if your secret name ends with a hyphen followed by six characters … Secrets Manager might treat [a
+    // partial ARN] as a complete ARN" (GetSecretValue, SecretId). The same ambiguity holds for the configuration:
+    // `…:secret:prod/db-backup` may be the full ARN of `prod/db` or the partial ARN of `prod/db-backup`. Both are
+    // watched: a false alarm is preferred to a missed read.
+    if (hasAwsSuffix) return { name, exact: [id, partial, name, tail], wildcards: [`${id}-*`] };
     // A partial ARN: the full ARN's random suffix is unknown.
     return { name, exact: [partial, name], wildcards: [`${partial}-*`] };
   }
