@@ -104,8 +104,8 @@ function s3Overrides(port: number): string[] {
     // API, or metadata API" (init fails with "Retrieving AWS account details").
     "-backend-config=skip_requesting_account_id=true",
     // Not needed, so not set: skip_metadata_api_check (credentials come from the environment, never from IMDS),
-    // skip_region_validation (the region is a real one), skip_s3_checksum (s3rver stores the checksummed upload intact:
-    // the object read back below is byte-for-byte the state).
+    // skip_region_validation (the region is a real one), skip_s3_checksum (s3rver stores Terraform's upload intact:
+    // the object in its storage parses as the state pushed, and state pull returns it unchanged).
   ];
 }
 
