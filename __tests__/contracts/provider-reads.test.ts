@@ -14,7 +14,8 @@ import { evaluateRecord, modelOf, verdicts } from "../patterns/replay";
 import { config } from "../helpers";
 import { Testing } from "cdktf";
 import { MonitoringStack } from "../../src/stacks/monitoring-stack";
-import { StackModel } from "../../src/engines/stack-model";
+import { stackModel, StackModel } from "../../src/engines/stack-model";
+import { MonitorConfigInput } from "../../src/config/schema";
 
 /** Resource type → the API calls its refresh makes (provider 5.100.0), and whether CloudTrail logs a secret read. */
 const REFRESH_CALLS: Record<string, { calls: string[]; sensitive: boolean }> = {
@@ -93,6 +94,15 @@ function getSecretValue(secretId: string, sessionArn: string, userAgent = PROVID
 }
 
 const DEMO_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:sam-test0001-Ab12Cd`;
+
+/**
+ * The stack as Terraform applies it: the demo secret's ARN (a reference in the patterns, known once the secret
+ * exists) replaced by the ARN AWS gave it.
+ */
+function appliedModel(overrides: Partial<MonitorConfigInput>): StackModel {
+  const json = Testing.synth(new MonitoringStack(Testing.app(), "applied", config(overrides)));
+  return stackModel(JSON.parse(json.replace(/\$\{aws_secretsmanager_secret\.[A-Za-z0-9_]+\.arn\}/g, DEMO_ARN)));
+}
 const OTHER_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/db-Zz99Yy`;
 
 describe("provider reads: what a terraform plan calls", () => {
@@ -122,12 +132,12 @@ describe("provider reads: what a terraform plan calls", () => {
   describe.each([
     ["every secret (catch-all)", {}],
     ["listed secrets (scoped)", { monitoredSecrets: [{ id: "prod/db", allowedReaders: [] }] }],
-  ])("%s", (_name, scope) => {
+  ])("%s", (_name, scope: Partial<MonitorConfigInput>) => {
     let withDeployer: StackModel;
     let withoutDeployer: StackModel;
     beforeAll(() => {
-      withDeployer = modelOf({ ...scope, deployment: { principals: [DEPLOYER_ROLE], managedSecrets: [] } });
-      withoutDeployer = modelOf(scope);
+      withDeployer = appliedModel({ ...scope, deployment: { principals: [DEPLOYER_ROLE], managedSecrets: [] } });
+      withoutDeployer = appliedModel(scope);
     });
 
     test("the deployment principal's refresh of the demo secret raises no alert on either path", () => {
@@ -149,10 +159,28 @@ describe("provider reads: what a terraform plan calls", () => {
     });
   });
 
+  test("catch-all: the exemption is the exact ARN the provider reads; a longer name, or the same name in another region, still alerts", () => {
+    // (In scoped mode a secret is watched through its naming forms, and its refresh readers are exempt within them.)
+    const model = appliedModel({ deployment: { principals: [DEPLOYER_ROLE], managedSecrets: [] } });
+    for (const secretId of [
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:sam-test0001-prod-Ab12Cd`,
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:sam-test0001-prod`,
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:sam-test0001-Ab12Cd`,
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:sam-test0001-Zz99Yy`,
+      "sam-test0001",
+    ]) {
+      expect({ secretId, ...verdicts(evaluateRecord(model, getSecretValue(secretId, DEPLOYER_SESSION))) }).toEqual({ secretId, metric: "read", realtime: "read" });
+    }
+  });
+
   test("a pipeline's own Terraform-managed secrets (deployment.managedSecrets) are quiet for the deployer only", () => {
-    const model = modelOf({ deployment: { principals: [DEPLOYER_ROLE], managedSecrets: ["prod/api-key"] } });
     const managed = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/api-key-Qw12Er`;
+    // The exact secret_id the pipeline's Terraform passes (usually the full ARN).
+    const model = modelOf({ deployment: { principals: [DEPLOYER_ROLE], managedSecrets: [managed] } });
     expect(verdicts(evaluateRecord(model, getSecretValue(managed, DEPLOYER_SESSION)))).toEqual({ metric: "none", realtime: "none" });
+    for (const near of ["prod/api-key", `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/api-key`, `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/api-key-root-Ab12Cd`]) {
+      expect({ near, ...verdicts(evaluateRecord(model, getSecretValue(near, DEPLOYER_SESSION))) }).toEqual({ near, metric: "read", realtime: "read" });
+    }
     expect(verdicts(evaluateRecord(model, getSecretValue(managed, `arn:aws:sts::${ACCOUNT}:assumed-role/developer/x`)))).toEqual({ metric: "read", realtime: "read" });
     expect(verdicts(evaluateRecord(model, getSecretValue(OTHER_ARN, DEPLOYER_SESSION)))).toEqual({ metric: "read", realtime: "read" });
   });

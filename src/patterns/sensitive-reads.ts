@@ -25,6 +25,19 @@ export interface ScopedSecret {
   readonly allowedReaders: readonly string[];
 }
 
+/** A secret whose version Terraform manages: its refresh reads it by exactly `secretId`, as `readers`. */
+export interface RefreshedSecret {
+  /** How scoped mode names the secret (as `ScopedSecret.id`). */
+  readonly id: string;
+  /**
+   * The exact `SecretId` the provider's refresh sends: the version's `secret_id` (the demo secret's full ARN, a
+   * Terraform reference). Only reads naming exactly this are exempt, so the deployer's reads of a secret whose
+   * name merely starts the same, or of the same name in another region, still alert.
+   */
+  readonly secretId: string;
+  readonly readers: readonly string[];
+}
+
 export interface ReadScope {
   /** Secrets to watch; undefined watches every secret in the account. */
   readonly secrets?: readonly ScopedSecret[];
@@ -33,7 +46,7 @@ export interface ReadScope {
    * refreshes `aws_secretsmanager_secret_version` with GetSecretValue on every plan, apply and refresh, so those
    * principals' reads of these secrets (and only of these) are expected. Watched in scoped mode like `secrets`.
    */
-  readonly refreshedSecrets?: readonly ScopedSecret[];
+  readonly refreshedSecrets?: readonly RefreshedSecret[];
   /** Readers never alerted on, for every secret and for batch and parameter reads. */
   readonly allowedReaders: readonly string[];
   /** Alert on SecureString reads (`withDecryption: true`) from Parameter Store. */
@@ -122,8 +135,8 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
   if (scope.secrets === undefined) {
     const secretId = ["requestParameters", "secretId"];
     // Without readers to exempt, a Terraform-managed secret is just one of every secret.
-    const exempt = refreshed.filter((s) => s.allowedReaders.length > 0);
-    const refreshedMatchers = exempt.map((s) => secretIdMatchers(s.id));
+    const exempt = refreshed.filter((s) => s.readers.length > 0);
+    const exemptIds = uniq(exempt.map((s) => s.secretId));
     const others = { eventSource: SECRETS_MANAGER, eventNames: SECRET_VALUE_READS, allowedReaders: global, notMadeBy: SECRETS_MANAGER };
     const branches: ReadBranch[] =
       exempt.length === 0
@@ -133,24 +146,25 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
             // and reads whose record does not say which secret.
             {
               ...others,
-              resource: { field: secretId, exact: refreshedMatchers.flatMap((m) => m.exact), wildcards: refreshedMatchers.flatMap((m) => m.wildcards), match: "none-of" },
+              resource: { field: secretId, exact: exemptIds, wildcards: [], match: "none-of" },
             },
             { ...others, resource: { field: secretId, exact: [], wildcards: [], match: "absent" } },
           ];
-    exempt.forEach((s, i) => {
-      const m = refreshedMatchers[i];
-      branches.push({ ...others, resource: { field: secretId, exact: m.exact, wildcards: m.wildcards }, allowedReaders: expandPrincipals([...global, ...s.allowedReaders]) });
-    });
+    for (const s of exempt) {
+      branches.push({ ...others, resource: { field: secretId, exact: [s.secretId], wildcards: [] }, allowedReaders: expandPrincipals([...global, ...s.readers]) });
+    }
     if (exempt.length > 0) branches.push(batchBranch(global));
     detections.push({ id: "secret-reads", title: "Secret value read", outcome: "success", branches });
   } else {
     const seen = new Set<string>();
     const listed = [...scope.secrets];
+    // Scoped mode watches a Terraform-managed secret like any listed one; its refresh readers are exempt on its
+    // GetSecretValue branch only (Terraform never batches), within this one secret's detection.
+    const refreshReaders = new Map<string, readonly string[]>();
     for (const r of refreshed) {
       const name = secretIdMatchers(r.id).name;
-      const at = listed.findIndex((s) => secretIdMatchers(s.id).name === name);
-      if (at >= 0) listed[at] = { id: listed[at].id, allowedReaders: [...listed[at].allowedReaders, ...r.allowedReaders] };
-      else listed.unshift(r);
+      refreshReaders.set(name, [...(refreshReaders.get(name) ?? []), ...r.readers]);
+      if (!listed.some((s) => secretIdMatchers(s.id).name === name)) listed.unshift({ id: r.id, allowedReaders: [] });
     }
     for (const secret of listed) {
       const matchers = secretIdMatchers(secret.id);
@@ -158,6 +172,7 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
       if (seen.has(id)) throw new Error(`monitoredSecrets: ${matchers.name} is listed twice`);
       seen.add(id);
       const readers = expandPrincipals([...global, ...secret.allowedReaders]);
+      const refreshers = refreshReaders.get(matchers.name) ?? [];
       detections.push({
         id,
         title: `Read of secret ${matchers.name}`,
@@ -167,7 +182,7 @@ export function readDetections(scope: ReadScope): ReadDetection[] {
             eventSource: SECRETS_MANAGER,
             eventNames: SECRET_VALUE_READS,
             resource: { field: ["requestParameters", "secretId"], exact: matchers.exact, wildcards: matchers.wildcards },
-            allowedReaders: readers,
+            allowedReaders: expandPrincipals([...readers, ...refreshers]),
             notMadeBy: SECRETS_MANAGER,
           },
           {

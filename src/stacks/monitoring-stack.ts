@@ -119,9 +119,9 @@ export class MonitoringStack extends TerraformStack {
       kmsMasterKeyId: kmsKeyArn,
     });
 
-    // The demo secret by its name string, not a reference: the rules' patterns must not depend on the secret
-    // (the secret depends on the key, whose policy names the rules).
-    const detections = readDetections(readScope(config, this.demoSecret ? name : undefined));
+    // Scoped mode names the demo secret by its name string; the refresh exemption needs its exact ARN, a reference:
+    // the secret depends on the key, whose policy names the rules and the topic by built strings, so no cycle.
+    const detections = readDetections(readScope(config, this.demoSecret ? { name, arn: this.demoSecret.secret.arn } : undefined));
     const changes = config.selfMonitoring.enabled
       ? tamperDetection({
           resourcePrefix: name,
@@ -235,14 +235,18 @@ export class MonitoringStack extends TerraformStack {
 }
 
 /**
- * The scope of the detections: every secret, or the listed ones; the demo secret and `deployment.managedSecrets`
- * are Terraform-managed, so reads of them by `deployment.principals` (the provider's refresh) are expected.
+ * The scope of the detections: every secret, or the listed ones. The demo secret and `deployment.managedSecrets`
+ * are Terraform-managed: the provider refreshes each with GetSecretValue on exactly its `secret_id` (the demo
+ * secret's full ARN; a managed secret's id as configured), so those reads by `deployment.principals` are expected.
  */
-export function readScope(config: MonitorConfig, demoSecretName?: string): ReadScope {
-  const refreshedIds = [...(demoSecretName !== undefined ? [demoSecretName] : []), ...config.deployment.managedSecrets];
+export function readScope(config: MonitorConfig, demoSecret?: { name: string; arn: string }): ReadScope {
+  const readers = config.deployment.principals;
   return {
     secrets: config.monitoredSecrets?.map((s) => ({ id: s.id, allowedReaders: s.allowedReaders })),
-    refreshedSecrets: refreshedIds.map((id) => ({ id, allowedReaders: config.deployment.principals })),
+    refreshedSecrets: [
+      ...(demoSecret ? [{ id: demoSecret.name, secretId: demoSecret.arn, readers }] : []),
+      ...config.deployment.managedSecrets.map((id) => ({ id, secretId: id, readers })),
+    ],
     allowedReaders: config.allowedReaders,
     parameterReads: config.parameterStore.enabled,
     parameters: config.parameterStore.monitoredParameters,
