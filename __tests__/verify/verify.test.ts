@@ -77,6 +77,7 @@ describe("verify: each link of a deployed stack", () => {
       "rule sam-x-read-role-pub enabled for read-only events",
       "rule sam-x-read-role-pub targets the topic",
       "rules deliver to the topic",
+      "failed alerts reach the dead-letter queue",
       "dead-letter queue is empty",
     ]);
     const sample = JSON.parse(mocks.logs.commandCalls(TestMetricFilterCommand)[0].args[0].input.logEventMessages![0]);
@@ -113,7 +114,11 @@ describe("verify --fire", () => {
   test("reads the demo secret once and measures time to the real-time alert and to the alarm", async () => {
     let t = NOW;
     mocks.secrets.on(GetSecretValueCommand).resolves({ Name: "sam-x", SecretString: "never-printed" });
-    mocks.cloudwatch.on(GetMetricDataCommand).resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [] }] }).resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }] });
+    mocks.cloudwatch
+      .on(GetMetricDataCommand)
+      .resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [] }, { Id: "p", Values: [] }] })
+      .resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [1] }, { Id: "f0", Values: [] }, { Id: "d0", Values: [] }, { Id: "p", Values: [1] }] })
+      .resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }, { Id: "f0", Values: [] }, { Id: "d0", Values: [] }, { Id: "p", Values: [1, 1] }] });
     mocks.cloudwatch.on(DescribeAlarmsCommand)
       .resolvesOnce({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", StateValue: "OK", StateUpdatedTimestamp: new Date(NOW - 3600_000) }] })
       .resolvesOnce({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", StateValue: "OK", StateUpdatedTimestamp: new Date(NOW - 3600_000) }] })
@@ -121,10 +126,22 @@ describe("verify --fire", () => {
     const checks = await fire(clients, OUT, { now: () => t, sleep: async (ms) => void (t += ms), pollMs: 60_000 });
     expect(mocks.secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(checks).toEqual([
-      { ok: true, link: "real-time alert", detail: "rule invoked 120 s after the read (the e-mail follows within seconds)" },
+      { ok: true, link: "real-time alert", detail: "rule invoked 120 s after the read and the topic published it" },
       { ok: true, link: "alarm", detail: "entered ALARM 180 s after the read" },
     ]);
     expect(JSON.stringify(checks)).not.toContain("never-printed");
+  });
+
+  test("a rule invoked but failing to publish (a key or topic policy EventBridge does not satisfy) is not a delivered alert", async () => {
+    // Invocations "includes successful and failed invocations" (EventBridge metrics): only the topic's publish
+    // count and the failure metrics tell delivery apart.
+    let t = NOW;
+    mocks.secrets.on(GetSecretValueCommand).resolves({ Name: "sam-x" });
+    mocks.cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }, { Id: "f0", Values: [] }, { Id: "d0", Values: [1] }, { Id: "p", Values: [] }] });
+    mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: "sam-x-secret-reads", StateValue: "ALARM", StateUpdatedTimestamp: new Date(NOW + 30_000) }] });
+    const checks = await fire(clients, OUT, { now: () => t, sleep: async (ms) => void (t += ms), pollMs: 60_000, timeoutMs: 5 * 60_000 });
+    expect(checks[0]).toMatchObject({ ok: false, link: "real-time alert", detail: "rule invoked 60 s after the read, but 1 invocation(s) failed or went to the dead-letter queue" });
+    expect(checks[0].remedy).toMatch(/topic policy .* key policy/);
   });
 
   test("reports a timeout with the likely cause", async () => {
@@ -165,7 +182,7 @@ describe("verify CLI", () => {
     const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
     expect(code).toBe(0);
     expect(out[0]).toBe("✅ trail is logging: sam-x");
-    expect(out.at(-1)).toBe("all 14 links work");
+    expect(out.at(-1)).toBe("all 15 links work");
   });
 
   test("judges freshness by the clock it is given: the same deliveries two hours later are stale", async () => {
@@ -183,7 +200,7 @@ describe("verify CLI", () => {
       .on(GetMetricDataCommand)
       .resolvesOnce({ MetricDataResults: [{ Id: "f0", Values: [0] }, { Id: "dlq", Values: [0] }] })
       .resolvesOnce({ MetricDataResults: [{ Id: "r0", Values: [] }] })
-      .resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }] });
+      .resolves({ MetricDataResults: [{ Id: "r0", Values: [1] }, { Id: "p", Values: [1, 1] }] });
     // The first DescribeAlarms is verify's own alarm check; the polls after the read see the alarm fire 90 s in.
     mocks.cloudwatch.on(DescribeAlarmsCommand).resolvesOnce({ MetricAlarms: [HEALTHY_ALARM] }).resolves({ MetricAlarms: [{ ...HEALTHY_ALARM, StateValue: "ALARM", StateUpdatedTimestamp: new Date(NOW + 90_000) }] });
     const { code, out } = await cli(["--outputs", outputsFile(), "--region", "us-east-1", "--fire", "--timeout-minutes", "5"], {
@@ -191,9 +208,9 @@ describe("verify CLI", () => {
       sleep: async (ms) => void (t += ms),
     });
     expect(out.slice(-3)).toEqual([
-      "✅ real-time alert: rule invoked 30 s after the read (the e-mail follows within seconds)",
+      "✅ real-time alert: rule invoked 30 s after the read and the topic published it",
       "✅ alarm: entered ALARM 15 s after the read",
-      "all 16 links work",
+      "all 17 links work",
     ]);
     expect(code).toBe(0);
     expect(out.join("\n")).not.toContain("never-printed");

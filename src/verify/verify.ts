@@ -136,10 +136,13 @@ async function deliveryChecks(c: Clients, out: StackOutputs, now: number): Promi
   if (rules.length === 0 && !queue) return [];
   const day = 86_400_000;
   const queries = [
-    ...rules.slice(0, 450).map((r, i) => ({
-      Id: `f${i}`,
-      MetricStat: { Metric: { Namespace: "AWS/Events", MetricName: "FailedInvocations", Dimensions: [{ Name: "RuleName", Value: r }] }, Period: 3600, Stat: "Sum" },
-    })),
+    ...rules.slice(0, 160).flatMap((r, i) =>
+      // FailedInvocations: delivery failed; InvocationsFailedToBeSentToDlq: the failed alert is lost for good.
+      (["FailedInvocations", "InvocationsFailedToBeSentToDlq"] as const).map((name, k) => ({
+        Id: `${k === 0 ? "f" : "l"}${i}`,
+        MetricStat: { Metric: { Namespace: "AWS/Events", MetricName: name, Dimensions: [{ Name: "RuleName", Value: r }] }, Period: 3600, Stat: "Sum" },
+      })),
+    ),
     ...(queue
       ? [{ Id: "dlq", MetricStat: { Metric: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Dimensions: [{ Name: "QueueName", Value: queue }] }, Period: 3600, Stat: "Maximum" } }]
       : []),
@@ -151,6 +154,7 @@ async function deliveryChecks(c: Clients, out: StackOutputs, now: number): Promi
   const peak = results.find((m) => m.Id === "dlq")?.Values?.reduce((a, v) => Math.max(a, v), 0) ?? 0;
   const checks: Check[] = [];
   const failed = total((id) => id.startsWith("f"));
+  const lost = total((id) => id.startsWith("l"));
   if (rules.length > 0) {
     checks.push(
       failed === 0
@@ -161,6 +165,13 @@ async function deliveryChecks(c: Clients, out: StackOutputs, now: number): Promi
             detail: `${failed} failed invocation(s) in 24 h: real-time alerts were not delivered`,
             remedy: "EventBridge could not publish: check the topic policy (events.amazonaws.com, no source condition) and the key policy (SNS encryption context), then read the dead-letter queue",
           },
+    );
+  }
+  if (rules.length > 0) {
+    checks.push(
+      lost === 0
+        ? { ok: true, link: "failed alerts reach the dead-letter queue", detail: "none lost in 24 h" }
+        : { ok: false, link: "failed alerts reach the dead-letter queue", detail: `${lost} failed alert(s) could not be written to the dead-letter queue: lost`, remedy: "check the queue policy (aws:SourceArn = the rules) and the key policy (events.amazonaws.com with aws:SourceArn for the queue)" },
     );
   }
   if (queue) {
@@ -228,21 +239,40 @@ export async function fire(c: Clients, out: StackOutputs, options: FireOptions):
   await c.secrets.send(new GetSecretValueCommand({ SecretId: out.secret_arn }));
   let ruleAfter: number | undefined;
   let alarmAfter: number | undefined;
+  let published = 0;
+  let failed = 0;
   const rules = out.event_rule_names ?? [];
-  while (now() - start < timeout && (alarmAfter === undefined || (rules.length > 0 && ruleAfter === undefined))) {
+  const topicName = out.alert_topic_arn.split(":").pop() ?? out.alert_topic_arn;
+  // Invocations counts failed deliveries too (EventBridge metrics: "includes successful and failed invocations"):
+  // a real-time alert is delivered when the topic published it and no rule failed or dead-lettered it.
+  const expectedPublishes = () => (rules.length > 0 ? 1 : 0) + (alarmAfter !== undefined ? 1 : 0);
+  const waiting = () => alarmAfter === undefined || (rules.length > 0 && (ruleAfter === undefined || (published < expectedPublishes() && failed === 0)));
+  while (now() - start < timeout && waiting()) {
     await sleep(poll);
-    if (rules.length > 0 && ruleAfter === undefined) {
+    if (rules.length > 0) {
+      const metric = (ns: string, name: string, dim: string, value: string, id: string) => ({
+        Id: id,
+        MetricStat: { Metric: { Namespace: ns, MetricName: name, Dimensions: [{ Name: dim, Value: value }] }, Period: 60, Stat: "Sum" },
+      });
       const data = await c.cloudwatch.send(
         new GetMetricDataCommand({
           StartTime: new Date(start - 60_000),
           EndTime: new Date(now() + 60_000),
-          MetricDataQueries: rules.slice(0, 500).map((r, i) => ({
-            Id: `r${i}`,
-            MetricStat: { Metric: { Namespace: "AWS/Events", MetricName: "Invocations", Dimensions: [{ Name: "RuleName", Value: r }] }, Period: 60, Stat: "Sum" },
-          })),
+          MetricDataQueries: [
+            ...rules.slice(0, 160).flatMap((r, i) => [
+              metric("AWS/Events", "Invocations", "RuleName", r, `r${i}`),
+              metric("AWS/Events", "FailedInvocations", "RuleName", r, `f${i}`),
+              metric("AWS/Events", "InvocationsSentToDlq", "RuleName", r, `d${i}`),
+            ]),
+            metric("AWS/SNS", "NumberOfMessagesPublished", "TopicName", topicName, "p"),
+          ],
         }),
       );
-      if ((data.MetricDataResults ?? []).some((m) => (m.Values ?? []).some((v) => v > 0))) ruleAfter = now() - start;
+      const sum = (prefix: string) =>
+        (data.MetricDataResults ?? []).filter((m) => m.Id !== undefined && (m.Id === prefix || new RegExp(`^${prefix}\\d+$`).test(m.Id))).reduce((n, m) => n + (m.Values ?? []).reduce((a, v) => a + v, 0), 0);
+      if (ruleAfter === undefined && sum("r") > 0) ruleAfter = now() - start;
+      published = sum("p");
+      failed = sum("f") + sum("d");
     }
     if (alarmAfter === undefined) {
       const alarms = (await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: out.alarm_names }))).MetricAlarms ?? [];
@@ -253,9 +283,18 @@ export async function fire(c: Clients, out: StackOutputs, options: FireOptions):
   const secs = (ms?: number) => (ms === undefined ? "" : `${Math.round(ms / 1000)} s after the read`);
   const checks: Check[] = [];
   if (rules.length > 0) {
-    checks.push(ruleAfter !== undefined
-      ? { ok: true, link: "real-time alert", detail: `rule invoked ${secs(ruleAfter)} (the e-mail follows within seconds)` }
-      : { ok: false, link: "real-time alert", detail: `no rule invocation within ${Math.round(timeout / 60_000)} min`, remedy: "check the rules' state (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS) and that the read happened in this region" });
+    checks.push(
+      ruleAfter === undefined
+        ? { ok: false, link: "real-time alert", detail: `no rule invocation within ${Math.round(timeout / 60_000)} min`, remedy: "check the rules' state (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS) and that the read happened in this region" }
+        : failed > 0 || published < expectedPublishes()
+          ? {
+              ok: false,
+              link: "real-time alert",
+              detail: `rule invoked ${secs(ruleAfter)}, but ${failed > 0 ? `${failed} invocation(s) failed or went to the dead-letter queue` : "the topic published nothing for it"}`,
+              remedy: "EventBridge could not publish: check the topic policy (events.amazonaws.com without source conditions) and the key policy (SNS encryption context), then read the dead-letter queue",
+            }
+          : { ok: true, link: "real-time alert", detail: `rule invoked ${secs(ruleAfter)} and the topic published it` },
+    );
   }
   checks.push(alarmAfter !== undefined
     ? { ok: true, link: "alarm", detail: `entered ALARM ${secs(alarmAfter)}` }
