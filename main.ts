@@ -12,6 +12,9 @@ try {
   const { app } = buildApp(config, new App({ outdir }));
   app.synth();
   removeStaleOtherFormat(outdir, app.hclOutput);
+  // The review rendering (`npm run synth:hcl`, which writes it after this synth) would describe the previous
+  // configuration: a synth removes it rather than leave HCL that disagrees with the JSON.
+  rmSync(join(outdir, "hcl"), { recursive: true, force: true });
 } catch (err) {
   rmSync(outdir, { recursive: true, force: true });
   const lines = err instanceof ConfigError ? err.lines : [`synth failed: ${(err as Error).message}`];
