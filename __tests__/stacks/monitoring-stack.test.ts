@@ -48,6 +48,15 @@ describe("MonitoringStack", () => {
       expect(s.tf.variable.demo_secret_value.default).toBeUndefined();
     });
 
+    test("demoSecret.valueVersion writes a new value (a write-only value's change is invisible to Terraform otherwise)", () => {
+      const next = synthMonitoring({ demoSecret: { enabled: true, valueVersion: 2 } });
+      expect(only(next.tf, "aws_secretsmanager_secret_version").secret_string_wo_version).toBe(2);
+    });
+
+    test("the stack requires Terraform 1.11, the first with write-only arguments", () => {
+      expect(s.tf.terraform.required_version).toBe(">= 1.11.0");
+    });
+
     test("disabling the demo secret removes the secret and its variable", () => {
       const none = synthMonitoring({ demoSecret: { enabled: false }, monitoredSecrets: [{ id: "prod/db" }] });
       expect(none.tf.resource.aws_secretsmanager_secret).toBeUndefined();

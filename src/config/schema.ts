@@ -128,7 +128,11 @@ export const configSchema = z
       .optional(),
     alertEmails: z.array(email).min(1, "must list at least one e-mail address"),
     demoSecret: z
-      .object({ enabled: z.boolean().default(true) })
+      .object({
+        enabled: z.boolean().default(true),
+        /** The value is write-only, so Terraform cannot see it change: raise this to write a new `demo_secret_value`. */
+        valueVersion: z.number().int().min(1, "must be a whole number from 1").default(1),
+      })
       .strict()
       .default({}),
     monitoredSecrets: z

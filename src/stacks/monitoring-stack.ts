@@ -43,6 +43,9 @@ export class MonitoringStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: MonitorConfig) {
     super(scope, id);
     configureBackend(this, id, config.backend);
+    // Write-only arguments (the demo secret's value) need Terraform 1.11; an older CLI would reject the argument
+    // with a less helpful message.
+    this.addOverride("terraform.required_version", ">= 1.11.0");
     new AwsProvider(this, "aws", {
       region: config.region,
       defaultTags: [{ tags: { Project: config.namePrefix, ManagedBy: "cdktf", ...config.tags } }],
@@ -92,7 +95,12 @@ export class MonitoringStack extends TerraformStack {
       // Ephemeral (Terraform >= 1.10): the value may flow only into write-only arguments and is kept out of plan
       // files too. cdktf 0.21 predates the attribute, hence the override.
       demoValue.addOverride("ephemeral", true);
-      this.demoSecret = new DemoSecret(this, "DemoSecret", { name, value: demoValue.stringValue, kmsKeyId: kmsKeyArn });
+      this.demoSecret = new DemoSecret(this, "DemoSecret", {
+        name,
+        value: demoValue.stringValue,
+        valueVersion: config.demoSecret.valueVersion,
+        kmsKeyId: kmsKeyArn,
+      });
     }
 
     this.trail = new AuditTrail(this, "AuditTrail", {
