@@ -152,6 +152,11 @@ const D = {
     url: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
     quote: "the consumer's next call to ReceiveMesssage also triggers a call to kms:Decrypt … the consumer must have the kms:Decrypt permission",
   },
+  kmsViaService: {
+    url: "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
+    quote:
+      "The kms:ViaService condition key limits use of a KMS key to requests from specified AWS services … (its table lists Amazon SQS as sqs.AWS_region.amazonaws.com); the consumer of an SSE queue \"must have the kms:Decrypt permission\" (sqs-key-management.html)",
+  },
   kmsConditions: {
     url: "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html",
     quote: "For example, you can use the kms:EncryptionContext:context-key condition key to require a particular encryption context when controlling access to a symmetric encryption KMS key.",
@@ -322,7 +327,7 @@ export const SERVICE_REQUESTS: readonly ContractRow[] = [
   row({ id: "operator receives messages from the dead-letter queue", expect: "allow", target: "queue", needs: ["queue"], principal: OPERATOR, action: "sqs:ReceiveMessage", resource: "{queue.arn}", context: {}, grants: [{ Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: "{queue.arn}" }], doc: D.sqsKmsConsumer }),
   row({ id: "principal of the account without IAM permission receives from the queue", expect: "deny", target: "queue", needs: ["queue"], principal: NO_PERMISSIONS, action: "sqs:ReceiveMessage", resource: "{queue.arn}", context: {}, doc: D.sqsKmsConsumer }),
   row({ id: "anonymous receive from the dead-letter queue", expect: "deny", target: "queue", needs: ["queue"], principal: "anonymous", action: "sqs:ReceiveMessage", resource: "{queue.arn}", context: {}, doc: D.sqsKmsConsumer }),
-  row({ id: "operator decrypts dead-letter messages (through SQS)", expect: "allow", target: "key", needs: ["queue", "encrypted.queue"], principal: OPERATOR, action: "kms:Decrypt", resource: "{key.arn}", context: { "kms:ViaService": "sqs.{region}.amazonaws.com", "kms:CallerAccount": "{account}" }, grants: DECRYPT_GRANT, doc: D.sqsKmsConsumer }),
+  row({ id: "operator decrypts dead-letter messages (through SQS)", expect: "allow", target: "key", needs: ["queue", "encrypted.queue"], principal: OPERATOR, action: "kms:Decrypt", resource: "{key.arn}", context: { "kms:ViaService": "sqs.{region}.amazonaws.com", "kms:CallerAccount": "{account}" }, grants: DECRYPT_GRANT, doc: D.kmsViaService }),
   row({ id: "principal of the account without IAM permission decrypts dead-letter messages", expect: "deny", target: "key", needs: ["queue", "encrypted.queue"], principal: NO_PERMISSIONS, action: "kms:Decrypt", resource: "{key.arn}", context: { "kms:ViaService": "sqs.{region}.amazonaws.com", "kms:CallerAccount": "{account}" }, doc: D.kmsDefaultPolicy }),
 
   // Secrets Manager on behalf of readers and the deployer -----------------------------------------------------
