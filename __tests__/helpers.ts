@@ -60,3 +60,28 @@ export function statement(policyJson: string, sid: string): Record<string, any> 
 export function tfType(type: string): never {
   return { tfResourceType: type } as never;
 }
+
+/** The single resource of a type whose `name` (or `nameField`) is `name`; fails when there is not exactly one. */
+export function named(tf: TerraformJson, type: string, name: string, nameField = "name"): Record<string, any> {
+  const all = resources(tf, type).filter((r) => r[nameField] === name);
+  if (all.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${all.length}`);
+  return all[0];
+}
+
+/** The alert topic (`<prefix>-alerts`) and the health topic (`<prefix>-health`) of the test stack (`sam-test0001`). */
+export const alertTopic = (tf: TerraformJson, prefix = "sam-test0001") => named(tf, "aws_sns_topic", `${prefix}-alerts`);
+export const healthTopic = (tf: TerraformJson, prefix = "sam-test0001") => named(tf, "aws_sns_topic", `${prefix}-health`);
+
+/** The policy (aws_sns_topic_policy) of the topic named `topicName`. */
+export function topicPolicyOf(tf: TerraformJson, topicName: string): Record<string, any> {
+  const [key] = Object.entries(tf.resource.aws_sns_topic ?? {}).find(([, t]) => t.name === topicName) ?? [];
+  if (!key) throw new Error(`no topic named ${topicName}`);
+  return named(tf, "aws_sns_topic_policy", `\${aws_sns_topic.${key}.arn}`, "arn");
+}
+
+/** The resource key of the single resource of a type whose `name` is `name`, for `${type.key.attr}` references. */
+export function keyOf(tf: TerraformJson, type: string, name: string): string {
+  const keys = Object.entries(tf.resource[type] ?? {}).filter(([, r]) => r.name === name).map(([k]) => k);
+  if (keys.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${keys.length}`);
+  return keys[0];
+}

@@ -1,23 +1,22 @@
-import { only, statement, synthMonitoring, Synthesized, tfType } from "../helpers";
+import { alertTopic, healthTopic, keyOf, resources, statement, synthMonitoring, Synthesized, tfType, topicPolicyOf } from "../helpers";
 
 describe("AlertTopic", () => {
   let s: Synthesized;
   let policy: string;
   beforeAll(() => {
     s = synthMonitoring();
-    policy = only(s.tf, "aws_sns_topic_policy").policy;
+    policy = topicPolicyOf(s.tf, "sam-test0001-alerts").policy;
   });
 
   test("topic is named with the suffix", () => {
     expect(s.json).toHaveResourceWithProperties(tfType("aws_sns_topic"), { name: "sam-test0001-alerts" });
   });
 
-  test("one e-mail subscription per address of the alert_emails variable", () => {
-    expect(s.json).toHaveResourceWithProperties(tfType("aws_sns_topic_subscription"), {
-      for_each: "${toset(var.alert_emails)}",
-      protocol: "email",
-      endpoint: "${each.value}",
-    });
+  test("one e-mail subscription per address of the alert_emails variable, on the alert topic and on the health topic", () => {
+    const subscriptions = resources(s.tf, "aws_sns_topic_subscription");
+    const topicRef = (name: string) => `\${aws_sns_topic.${keyOf(s.tf, "aws_sns_topic", name)}.arn}`;
+    expect(subscriptions.map((x) => x.topic_arn).sort()).toEqual([topicRef("sam-test0001-alerts"), topicRef("sam-test0001-health")].sort());
+    for (const x of subscriptions) expect(x).toMatchObject({ for_each: "${toset(var.alert_emails)}", protocol: "email", endpoint: "${each.value}" });
   });
 
   test("alert_emails defaults to the configured addresses and validates each address", () => {
@@ -73,11 +72,51 @@ describe("AlertTopic", () => {
 
   test("without the real-time path only CloudWatch alarms may publish", () => {
     const noRealtime = synthMonitoring({ realtimeAlerts: { enabled: false } });
-    const sids = JSON.parse(only(noRealtime.tf, "aws_sns_topic_policy").policy).Statement.map((x: { Sid: string }) => x.Sid);
+    const sids = JSON.parse(topicPolicyOf(noRealtime.tf, "sam-test0001-alerts").policy).Statement.map((x: { Sid: string }) => x.Sid);
     expect(sids).toEqual(["CloudWatchAlarmsPublish"]);
   });
 
   test("the topic is not encrypted with the AWS-managed SNS key, which alarms cannot publish to", () => {
-    expect(only(s.tf, "aws_sns_topic").kms_master_key_id ?? "").not.toContain("alias/aws/sns");
+    expect(alertTopic(s.tf).kms_master_key_id ?? "").not.toContain("alias/aws/sns");
+  });
+});
+
+describe("health topic", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthMonitoring();
+  });
+
+  test("has no customer key: a broken key policy cannot silence the alarms that report it (its messages carry no secret data)", () => {
+    expect(healthTopic(s.tf).kms_master_key_id).toBeUndefined();
+    expect(healthTopic(s.tf).display_name).toBe("Secret access monitor health");
+  });
+
+  test("its own policy lets only CloudWatch alarms of this account publish, pinned by SourceAccount and alarm SourceArn", () => {
+    const statements = JSON.parse(topicPolicyOf(s.tf, "sam-test0001-health").policy).Statement;
+    expect(statements).toEqual([
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: `\${aws_sns_topic.${keyOf(s.tf, "aws_sns_topic", "sam-test0001-health")}.arn}`,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "${data.aws_caller_identity.current.account_id}" },
+          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:${data.aws_caller_identity.current.account_id}:alarm:*" },
+        },
+      },
+    ]);
+  });
+
+  test("no EventBridge rule targets it", () => {
+    const ref = `\${aws_sns_topic.${keyOf(s.tf, "aws_sns_topic", "sam-test0001-health")}.arn}`;
+    expect(resources(s.tf, "aws_cloudwatch_event_target").filter((t) => t.arn === ref)).toEqual([]);
+  });
+
+  test("exists only with self-monitoring", () => {
+    const off = synthMonitoring({ selfMonitoring: { enabled: false } });
+    expect(resources(off.tf, "aws_sns_topic").map((t) => t.name)).toEqual(["sam-test0001-alerts"]);
+    expect(off.tf.output.health_topic_arn).toBeUndefined();
   });
 });

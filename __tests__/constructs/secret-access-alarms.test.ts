@@ -1,4 +1,4 @@
-import { resources, synthMonitoring, Synthesized, tfType, TerraformJson } from "../helpers";
+import { keyOf, resources, synthMonitoring, Synthesized, tfType, TerraformJson } from "../helpers";
 
 /** Filters and alarms of the read detections (self-monitoring and CIS have their own tests). */
 const isRead = (name: string) => /-(secret-reads?|secret-read-.*|batch-secret-reads|parameter-reads?|parameter-read-.*|denied-reads)(-part-\d+)?$/.test(name);
@@ -34,10 +34,12 @@ describe("SecretAccessAlarms", () => {
     }
   });
 
-  test("every alarm notifies the alert topic and reads the metric its filter writes", () => {
+  test("every alarm notifies the alert topic (the change alarm also the health topic) and reads the metric its filter writes", () => {
     const filters = resources(s.tf, "aws_cloudwatch_log_metric_filter");
+    const ref = (name: string) => `\${aws_sns_topic.${keyOf(s.tf, "aws_sns_topic", name)}.arn}`;
     for (const alarm of resources(s.tf, "aws_cloudwatch_metric_alarm").filter((a) => a.metric_name && !a.namespace.startsWith("AWS/"))) {
-      expect(alarm.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\..+\.arn\}$/)]);
+      const topics = alarm.alarm_name.endsWith("-monitoring-changes") ? ["sam-test0001-alerts", "sam-test0001-health"] : ["sam-test0001-alerts"];
+      expect({ alarm: alarm.alarm_name, actions: alarm.alarm_actions }).toEqual({ alarm: alarm.alarm_name, actions: topics.map(ref) });
       const filter = filters.find((f) => f.metric_transformation.name === alarm.metric_name);
       expect(filter).toBeDefined();
       expect(filter!.metric_transformation.namespace).toBe(alarm.namespace);

@@ -1,5 +1,6 @@
 import { CIS_CONTROLS } from "../../src/patterns/cis";
-import { resources, synthMonitoring, Synthesized, tfType } from "../helpers";
+import { tamperCalls } from "../../src/patterns/tampering";
+import { keyOf, resources, synthMonitoring, Synthesized, tfType } from "../helpers";
 
 describe("PipelineHealth", () => {
   let s: Synthesized;
@@ -55,12 +56,30 @@ describe("PipelineHealth", () => {
     expect(alarm("-alerts-in-dead-letter-queue")).toMatchObject({ namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", threshold: 0 });
   });
 
-  test("every self-monitoring alarm notifies the topic and says how to fix what broke", () => {
-    for (const suffix of ["-trail-silent", "-alert-delivery-failed", "-alerts-in-dead-letter-queue", "-monitoring-changes"]) {
-      const a = alarm(suffix);
-      expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\./)]);
+  test("failed SNS notifications of the health topic alarm too", () => {
+    expect(alarm("-health-delivery-failed")).toMatchObject({
+      namespace: "AWS/SNS",
+      metric_name: "NumberOfNotificationsFailed",
+      dimensions: { TopicName: `\${aws_sns_topic.${keyOf(s.tf, "aws_sns_topic", "sam-test0001-health")}.name}` },
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+    });
+  });
+
+  test("every self-monitoring alarm notifies the health topic and the alert topic, and says how to fix what broke", () => {
+    const ref = (name: string) => `\${aws_sns_topic.${keyOf(s.tf, "aws_sns_topic", name)}.arn}`;
+    const both = [ref("sam-test0001-health"), ref("sam-test0001-alerts")];
+    const health = resources(s.tf, "aws_cloudwatch_metric_alarm").filter((a) =>
+      /-(trail-silent|alert-delivery-failed|health-delivery-failed|alerts-in-dead-letter-queue|rule-invocations-failed-\d+)$/.test(a.alarm_name),
+    );
+    expect(health.length).toBeGreaterThanOrEqual(6);
+    for (const a of health) {
+      expect({ alarm: a.alarm_name, actions: [...a.alarm_actions].sort() }).toEqual({ alarm: a.alarm_name, actions: [...both].sort() });
       expect(a.alarm_description.length).toBeGreaterThan(40);
     }
+    // The dead-man switch also says when the trail is back.
+    expect([...alarm("-trail-silent").ok_actions].sort()).toEqual([...both].sort());
+    expect([...alarm("-monitoring-changes").alarm_actions].sort()).toEqual([...both].sort());
   });
 
   test("disabling self-monitoring removes its alarms and rules", () => {
@@ -76,23 +95,66 @@ describe("monitoring-change detection", () => {
   beforeAll(() => {
     s = synthMonitoring({ selfMonitoring: { allowedChangers: ["arn:aws:iam::123456789012:role/deployer"] } });
   });
+  const changeFilters = () => resources(s.tf, "aws_cloudwatch_log_metric_filter").filter((f) => f.name.includes("-monitoring-changes"));
 
-  test("the metric filter covers trail tampering, key disabling and changes to this monitor's topic, logs, alarms and rules", () => {
-    const patterns = resources(s.tf, "aws_cloudwatch_log_metric_filter").filter((f) => f.name.includes("-monitoring-changes")).map((f) => f.pattern).join("\n");
-    for (const name of ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "DisableKey", "ScheduleKeyDeletion", "SetTopicAttributes", "Unsubscribe", "DeleteMetricFilter", "DeleteAlarms", "DisableRule", "RemoveTargets"]) {
-      expect(patterns).toContain(`$.eventName = "${name}"`);
+  test("the metric filters cover every watched call of every link, scoped to this monitor's resources", () => {
+    const patterns = changeFilters().map((f) => f.pattern).join("\n");
+    for (const call of tamperCalls(s.stack.tamper!)) expect(patterns).toContain(`$.eventName = "${call.eventName}"`);
+    for (const scoped of [
+      '$.requestParameters.topicArn = "*:sam-test0001-*"',
+      '$.requestParameters.subscriptionArn = "*:sam-test0001-*"',
+      '$.requestParameters.logGroupName = "/aws/cloudtrail/sam-test0001"',
+      '$.requestParameters.alarmNames[99] = "sam-test0001-*"',
+      '$.requestParameters.alarmName = "sam-test0001-*"',
+      '$.requestParameters.name = "sam-test0001-*"',
+      '$.requestParameters.rule = "sam-test0001-*"',
+      '$.requestParameters.bucketName = "sam-trail-test0001"',
+      '$.requestParameters.roleName = "sam-test0001-cloudtrail-to-logs"',
+      '$.requestParameters.queueUrl = "*/sam-test0001-alert-dlq"',
+      '$.errorCode = "*" && $.errorMessage = "*sam-test0001*"',
+    ]) {
+      expect(patterns).toContain(scoped);
     }
+    expect(patterns).toMatch(/\$\.requestParameters\.keyId = "\$\{aws_kms_key\.[^.]+\.key_id\}" \|\| \$\.requestParameters\.keyId = "\$\{aws_kms_key\.[^.]+\.arn\}"/);
+    expect(patterns).toMatch(/\$\.errorMessage = "\*\$\{aws_kms_key\.[^.]+\.key_id\}\*"/);
     expect(patterns).toContain('$.userIdentity.arn != "arn:aws:iam::123456789012:role/deployer"');
-    expect(patterns).not.toContain("$.errorCode");
+  });
+
+  test("filters and rules fit AWS's limits measured with the key's longest ID and ARN, and all write one metric", () => {
+    const longest = (text: string) =>
+      text.replace(/\$\{aws_kms_key\.[^.]+\.key_id\}/g, "mrk-0123456789abcdef0123456789abcdef").replace(/\$\{aws_kms_key\.[^.]+\.arn\}/g, "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef");
+    expect(new Set(changeFilters().map((f) => f.metric_transformation.name))).toEqual(new Set(["sam-test0001-monitoring-changes"]));
+    for (const f of changeFilters()) expect(longest(f.pattern).length).toBeLessThanOrEqual(1024);
+    for (const r of resources(s.tf, "aws_cloudwatch_event_rule").filter((x) => x.name.includes("-change-"))) expect(longest(r.event_pattern).length).toBeLessThanOrEqual(2048);
+  });
+
+  test("the alarm says what changed and what to check, not the read text", () => {
+    const alarm = resources(s.tf, "aws_cloudwatch_metric_alarm").find((a) => a.alarm_name === "sam-test0001-monitoring-changes")!;
+    expect(alarm.alarm_description).toMatch(/^Change to the audit trail or to the monitoring itself \(applied or refused\)/);
+    expect(alarm.alarm_description).toContain("npm run verify");
+    expect(alarm.alarm_description).toContain("terraform apply restores it");
+    expect(alarm.alarm_description).not.toMatch(/secret value|AccessDenied, not found/);
+    expect(alarm.alarm_description.length).toBeLessThanOrEqual(1024);
   });
 
   test("real-time change rules alert on applied and refused changes, with their own wording", () => {
     const rules = resources(s.tf, "aws_cloudwatch_event_rule").filter((r) => r.name.includes("-change-"));
-    expect(rules.some((r) => r.name.includes("-change-done-"))).toBe(true);
-    expect(rules.some((r) => r.name.includes("-change-refused-"))).toBe(true);
+    expect(rules.map((r) => r.name.replace(/^sam-test0001-change-/, "").replace(/-\d+$/, "")).sort()).toEqual(
+      expect.arrayContaining(["done", "refused", "refused-nomsg"]),
+    );
     const targets = resources(s.tf, "aws_cloudwatch_event_target").filter((t) => String(t.rule).includes("Change"));
     expect(targets.length).toBe(rules.length);
-    expect(targets.some((t) => t.input_transformer.input_template.startsWith("MONITORING CHANGED:"))).toBe(true);
+    const templates = targets.map((t) => t.input_transformer.input_template as string);
+    expect(templates.some((t) => t.startsWith("MONITORING CHANGED:"))).toBe(true);
+    expect(templates.some((t) => t.startsWith("MONITORING CHANGE REFUSED:") && t.includes("Refusal: <errorMessage>"))).toBe(true);
+    expect(templates.some((t) => t.startsWith("MONITORING CHANGE REFUSED:") && !t.includes("<errorMessage>"))).toBe(true);
+  });
+
+  test("without a customer key the key calls are not watched; without the real-time path the queue is not", () => {
+    const managed = synthMonitoring({ encryption: { mode: "aws-managed" } });
+    expect(tamperCalls(managed.stack.tamper!).some((c) => c.eventSource === "kms.amazonaws.com")).toBe(false);
+    const noRealtime = synthMonitoring({ realtimeAlerts: { enabled: false } });
+    expect(tamperCalls(noRealtime.stack.tamper!).some((c) => c.eventSource === "sqs.amazonaws.com")).toBe(false);
   });
 });
 

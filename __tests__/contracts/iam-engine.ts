@@ -62,6 +62,8 @@ function has(world: World, need: Need): boolean {
       return world.rules.length > 0 && !!world.topic;
     case "alarms":
       return world.alarms.length > 0 && !!world.topic;
+    case "healthTopic":
+      return world.healthAlarms.length > 0 && !!world.healthTopic;
     case "queue":
       return !!world.queue;
     case "key":
@@ -85,7 +87,7 @@ function variables(world: World, extra: Record<string, string>): Record<string, 
     partition: world.partition,
     ...extra,
   };
-  for (const part of ["trail", "bucket", "logGroup", "role", "topic", "queue", "key", "secret", "stateBucket"] as const) {
+  for (const part of ["trail", "bucket", "logGroup", "role", "topic", "healthTopic", "queue", "key", "secret", "stateBucket"] as const) {
     const value = world[part] as Obj | undefined;
     for (const field of ["arn", "name"]) v[`${part}.${field}`] = value?.[field];
   }
@@ -115,7 +117,9 @@ export function requestsFor(world: World, rows: readonly ContractRow[]): Request
         ? world.rules.map((r) => ({ "rule.arn": r.arn, "rule.name": r.name }))
         : row.forEach === "alarm"
           ? world.alarms.map((a) => ({ "alarm.arn": a.arn, "alarm.name": a.name }))
-          : [{}];
+          : row.forEach === "health-alarm"
+            ? world.healthAlarms.map((a) => ({ "alarm.arn": a.arn, "alarm.name": a.name }))
+            : [{}];
     for (const extra of instances) {
       const vars = variables(world, extra);
       const suffix = extra["rule.name"] ?? extra["alarm.name"];
@@ -154,6 +158,8 @@ export function policyFor(target: Target, world: World, policies: readonly Stack
       return find("bucket", world.stateBucket?.arn);
     case "topic":
       return find("topic", world.topic?.arn);
+    case "health-topic":
+      return find("topic", world.healthTopic?.arn);
     case "queue":
       return find("queue", world.queue?.arn);
     case "key": {

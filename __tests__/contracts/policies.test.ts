@@ -42,8 +42,8 @@ interface Subject {
 }
 
 const MONITORING_VARIANTS: [string, Partial<MonitorConfigInput>, StackPolicy["kind"][]][] = [
-  ["monitoring stack, customer key (default)", {}, ["bucket", "topic", "queue", "key", "trust", "role-policy"]],
-  ["monitoring stack, AWS-managed keys", { encryption: { mode: "aws-managed" } }, ["bucket", "topic", "queue", "trust", "role-policy"]],
+  ["monitoring stack, customer key (default)", {}, ["bucket", "topic", "topic", "queue", "key", "trust", "role-policy"]],
+  ["monitoring stack, AWS-managed keys", { encryption: { mode: "aws-managed" } }, ["bucket", "topic", "topic", "queue", "trust", "role-policy"]],
   [
     "monitoring stack, CIS set, scoped secrets, allow-lists, allowed changers, eu-west-1",
     {
@@ -53,7 +53,7 @@ const MONITORING_VARIANTS: [string, Partial<MonitorConfigInput>, StackPolicy["ki
       allowedReaders: ["arn:aws:iam::123456789012:role/secrets-rotation"],
       selfMonitoring: { allowedChangers: ["arn:aws:iam::123456789012:role/deployer"] },
     },
-    ["bucket", "topic", "queue", "key", "trust", "role-policy"],
+    ["bucket", "topic", "topic", "queue", "key", "trust", "role-policy"],
   ],
 ];
 
@@ -74,7 +74,7 @@ const SUBJECTS: Subject[] = [
   subject("state-bootstrap stack", stateBootstrapTf(), ["bucket"]),
 ];
 
-const TARGETS: Target[] = ["bucket", "topic", "queue", "key", "trust", "delivery-role", "state-bucket"];
+const TARGETS: Target[] = ["bucket", "topic", "health-topic", "queue", "key", "trust", "delivery-role", "state-bucket"];
 const hasEncryptionContext = (r: Request) => Object.keys(r.context).some((k) => /^kms:EncryptionContext:/i.test(k));
 
 describe.each(SUBJECTS)("$name", (s) => {
@@ -135,6 +135,12 @@ describe("the contract table", () => {
     expect(s.requests.filter((r) => r.row.id === "rule publishes to the topic")).toHaveLength(s.world.rules.length);
     expect(s.requests.filter((r) => r.row.id === "alarm publishes to the topic")).toHaveLength(s.world.alarms.length);
     expect(s.world.alarms).toHaveLength(Object.keys(s.tf.resource.aws_cloudwatch_metric_alarm).length);
+    // The alarms on the monitor itself (and the change alarm) also notify the health topic, each with its own row.
+    expect(s.world.healthAlarms.map((a) => a.name.replace(/^sam-test0001-/, "")).sort()).toEqual(
+      expect.arrayContaining(["alert-delivery-failed", "alerts-in-dead-letter-queue", "health-delivery-failed", "monitoring-changes", "rule-invocations-failed-1", "trail-silent"]),
+    );
+    expect(s.world.healthAlarms.every((a) => !/-secret-read|-denied-reads|-parameter-read|-batch-secret-reads/.test(a.name))).toBe(true);
+    expect(s.requests.filter((r) => r.row.id === "alarm publishes to the health topic")).toHaveLength(s.world.healthAlarms.length);
   });
 
   test("a row that names something the stack lacks fails loudly", () => {

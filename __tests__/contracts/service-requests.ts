@@ -18,13 +18,14 @@
 export type Expectation = "allow" | "deny" | "explicit-deny";
 
 /** Whose policy decides: the resource policy of that resource, or (delivery-role) the role's own policy. */
-export type Target = "bucket" | "topic" | "queue" | "key" | "trust" | "delivery-role" | "state-bucket";
+export type Target = "bucket" | "topic" | "health-topic" | "queue" | "key" | "trust" | "delivery-role" | "state-bucket";
 
 /** Parts of the stack a row is about; the row exists only in variants that have all of them. */
 export type Need =
   | "trail"
   | "rules"
   | "alarms"
+  | "healthTopic"
   | "queue"
   | "key"
   | "secret"
@@ -53,8 +54,8 @@ export interface ContractRow {
   readonly expect: Expectation;
   readonly target: Target;
   readonly needs: readonly Need[];
-  /** One row per rule or per alarm of the stack, with `{rule.*}` / `{alarm.*}` filled in. */
-  readonly forEach?: "rule" | "alarm";
+  /** One row per rule, per alarm of the alert topic, or per alarm of the health topic, with `{rule.*}` / `{alarm.*}` filled in. */
+  readonly forEach?: "rule" | "alarm" | "health-alarm";
   /** A principal ARN, a service principal, or "anonymous" (an unsigned request). */
   readonly principal: string;
   readonly action: string;
@@ -130,6 +131,10 @@ const D = {
     url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
     quote:
       "For targets that use resource-based policies (Lambda, Amazon SNS, Amazon SQS, and Amazon CloudWatch Logs), do not specify a RoleArn in the target configuration. When you specify a RoleArn for these target types, event delivery may fail, particularly for Amazon SQS and Amazon SNS targets with AWS KMS encryption enabled.",
+  },
+  ebSnsTopicPolicy: {
+    url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
+    quote: "To allow EventBridge to publish to an Amazon SNS topic, use the aws sns get-topic-attributes and the aws sns set-topic-attributes commands.",
   },
   ebSnsNoCondition: {
     url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
@@ -290,6 +295,17 @@ export const SERVICE_REQUESTS: readonly ContractRow[] = [
   row({ id: "an alarm of another account uses the key", expect: "deny", target: "key", needs: ["alarms", "encrypted.topic"], principal: CLOUDWATCH, action: "kms:GenerateDataKey", resource: "{key.arn}", context: { ...ALARM_OF_OTHER_ACCOUNT, "kms:EncryptionContext:aws:sns:topicArn": "arn:{partition}:sns:{region}:{otherAccount}:attacker-topic" }, doc: D.snsKmsServices }),
   row({ id: "an alarm of the account in another region uses the key", expect: "deny", target: "key", needs: ["alarms", "encrypted.topic"], principal: CLOUDWATCH, action: "kms:GenerateDataKey", resource: "{key.arn}", context: { ...ALARM_OF_THIS_ACCOUNT_IN_ANOTHER_REGION, ...TOPIC_CONTEXT }, doc: D.snsKmsServices }),
   row({ id: "confused deputy: cloudwatch uses the key without source keys", expect: "deny", target: "key", needs: ["alarms", "encrypted.topic"], principal: CLOUDWATCH, action: "kms:GenerateDataKey", resource: "{key.arn}", context: TOPIC_CONTEXT, doc: D.globalKeys }),
+
+  // CloudWatch alarms on the monitor itself → the health topic (no customer key; its own policy, alarms only) ------
+  row({ id: "alarm publishes to the health topic", forEach: "health-alarm", expect: "allow", target: "health-topic", needs: ["healthTopic"], principal: CLOUDWATCH, action: "sns:Publish", resource: "{healthTopic.arn}", context: THIS_ALARM, doc: D.alarmsPublish }),
+  row({ id: "an alarm of another account publishes to the health topic", expect: "deny", target: "health-topic", needs: ["healthTopic"], principal: CLOUDWATCH, action: "sns:Publish", resource: "{healthTopic.arn}", context: ALARM_OF_OTHER_ACCOUNT, doc: D.alarmsPublish }),
+  row({ id: "an alarm of the account in another region publishes to the health topic", expect: "deny", target: "health-topic", needs: ["healthTopic"], principal: CLOUDWATCH, action: "sns:Publish", resource: "{healthTopic.arn}", context: ALARM_OF_THIS_ACCOUNT_IN_ANOTHER_REGION, doc: D.alarmsPublish }),
+  row({ id: "confused deputy: cloudwatch publishes to the health topic without source keys", expect: "deny", target: "health-topic", needs: ["healthTopic"], principal: CLOUDWATCH, action: "sns:Publish", resource: "{healthTopic.arn}", context: {}, doc: D.globalKeys }),
+  row({ id: "anonymous publish to the health topic", expect: "deny", target: "health-topic", needs: ["healthTopic"], principal: "anonymous", action: "sns:Publish", resource: "{healthTopic.arn}", context: {}, doc: D.alarmsPublish }),
+  row({ id: "principal of another account publishes to the health topic", expect: "deny", target: "health-topic", needs: ["healthTopic"], principal: OTHER_ACCOUNT_APP, action: "sns:Publish", resource: "{healthTopic.arn}", context: {}, grants: [{ Action: "sns:Publish", Resource: "{healthTopic.arn}" }], doc: D.alarmsPublish }),
+  // Only alarms publish there: no rule targets it, so no EventBridge statement, whatever EventBridge presents.
+  row({ id: "eventbridge publishes to the health topic without source keys", expect: "deny", target: "health-topic", needs: ["healthTopic"], principal: EVENTS, action: "sns:Publish", resource: "{healthTopic.arn}", context: {}, doc: D.ebSnsTopicPolicy }),
+  row({ id: "a rule of this stack publishes to the health topic", forEach: "rule", expect: "deny", target: "health-topic", needs: ["healthTopic", "rules"], principal: EVENTS, action: "sns:Publish", resource: "{healthTopic.arn}", context: THIS_RULE, doc: D.ebSnsTopicPolicy }),
 
   // EventBridge rules → topic, key --------------------------------------------------------------------------
   row({ id: "rule publishes to the topic", forEach: "rule", expect: "allow", target: "topic", needs: ["rules"], principal: EVENTS, action: "sns:Publish", resource: "{topic.arn}", context: THIS_RULE, doc: D.ebDeputy }),

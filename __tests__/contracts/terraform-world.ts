@@ -239,12 +239,16 @@ export interface World {
   readonly logGroup?: { name: string; arn: string };
   readonly role?: { name: string; arn: string };
   readonly topic?: { name: string; arn: string };
+  /** The health topic (`<prefix>-health`): no customer key, alarms on the monitor itself only. */
+  readonly healthTopic?: { name: string; arn: string };
   readonly queue?: { name: string; arn: string };
   readonly key?: { arn: string };
   readonly secret?: { name: string; arn: string };
   readonly stateBucket?: { name: string; arn: string; blocksPublicAccess: boolean };
   readonly rules: { name: string; arn: string }[];
   readonly alarms: { name: string; arn: string }[];
+  /** The alarms that notify the health topic. */
+  readonly healthAlarms: { name: string; arn: string }[];
   /** Which resources the customer key encrypts. */
   readonly encrypted: { bucket: boolean; bucketKey: boolean; trail: boolean; logGroup: boolean; topic: boolean; queue: boolean; secret: boolean };
 }
@@ -295,8 +299,17 @@ export function worldOf(tf: Obj): World {
 
   const targets = Object.values<Obj>(tf.resource?.aws_cloudwatch_event_target ?? {});
   const alarmsRaw = Object.entries<Obj>(tf.resource?.aws_cloudwatch_metric_alarm ?? {});
-  const topicEntry = only(tf, "aws_sns_topic");
+  // Two topics at most: the alert topic, and the health topic named `<prefix>-health`.
+  const topics = Object.entries<Obj>(tf.resource?.aws_sns_topic ?? {});
+  const isHealth = ([n]: [string, Obj]) => r.attribute("aws_sns_topic", n, "name").endsWith("-health");
+  const pick = (entries: [string, Obj][], what: string): [string, Obj] | undefined => {
+    if (entries.length > 1) throw new Error(`expected at most one ${what}, found ${entries.length}`);
+    return entries[0];
+  };
+  const topicEntry = pick(topics.filter((e) => !isHealth(e)), "alert topic");
+  const healthEntry = pick(topics.filter(isHealth), "health topic");
   const topic = topicEntry ? { name: r.attribute("aws_sns_topic", topicEntry[0], "name"), arn: arn("aws_sns_topic", topicEntry[0]) } : undefined;
+  const healthTopic = healthEntry ? { name: r.attribute("aws_sns_topic", healthEntry[0], "name"), arn: arn("aws_sns_topic", healthEntry[0]) } : undefined;
   const queueEntry = only(tf, "aws_sqs_queue");
   const queue = queueEntry ? { name: r.attribute("aws_sqs_queue", queueEntry[0], "name"), arn: arn("aws_sqs_queue", queueEntry[0]) } : undefined;
   const keyEntry = only(tf, "aws_kms_key");
@@ -311,9 +324,12 @@ export function worldOf(tf: Obj): World {
   }
 
   const rules = Object.keys(tf.resource?.aws_cloudwatch_event_rule ?? {}).map((n) => ({ name: r.attribute("aws_cloudwatch_event_rule", n, "name"), arn: arn("aws_cloudwatch_event_rule", n) }));
-  const alarms = alarmsRaw
-    .filter(([, a]) => topic && [].concat(a.alarm_actions ?? []).map((x: string) => r.string(x)).includes(topic.arn))
-    .map(([n]) => ({ name: r.attribute("aws_cloudwatch_metric_alarm", n, "alarm_name"), arn: arn("aws_cloudwatch_metric_alarm", n) }));
+  const notifying = (t?: { arn: string }) =>
+    alarmsRaw
+      .filter(([, a]) => t && [].concat(a.alarm_actions ?? []).map((x: string) => r.string(x)).includes(t.arn))
+      .map(([n]) => ({ name: r.attribute("aws_cloudwatch_metric_alarm", n, "alarm_name"), arn: arn("aws_cloudwatch_metric_alarm", n) }));
+  const alarms = notifying(topic);
+  const healthAlarms = notifying(healthTopic);
 
   const sse = Object.values<Obj>(tf.resource?.aws_s3_bucket_server_side_encryption_configuration ?? {}).find(
     (c) => bucketName !== undefined && TerraformResolver.reference(c.bucket)?.name === bucketName,
@@ -339,12 +355,14 @@ export function worldOf(tf: Obj): World {
     logGroup,
     role,
     topic,
+    healthTopic,
     queue,
     key,
     secret,
     stateBucket,
     rules,
     alarms,
+    healthAlarms,
     encrypted: {
       bucket: keyRef(sseRule?.apply_server_side_encryption_by_default?.kms_master_key_id),
       bucketKey: sseRule?.bucket_key_enabled === true,

@@ -317,7 +317,15 @@ describe("tamper: list fields", () => {
   const indices = (n: number) => LIST_CALLS.flatMap((call) => Array.from({ length: n }, (_, i) => [call, i] as const));
 
   test("every tamper branch on a list field is one of the calls tested here", () => {
-    const scope = { resourcePrefix: PREFIX, topicName: `${PREFIX}-alerts`, logGroupName: `/aws/cloudtrail/${PREFIX}`, allowedChangers: [], key: true };
+    const scope = {
+      resourcePrefix: PREFIX,
+      logGroupName: `/aws/cloudtrail/${PREFIX}`,
+      bucketName: "sam-trail-test0001",
+      deliveryRoleName: `${PREFIX}-cloudtrail-to-logs`,
+      deadLetterQueueName: `${PREFIX}-alert-dlq`,
+      key: { id: "1234abcd-12ab-34cd-56ef-1234567890ab", arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, partition: "aws", region: "us-east-1" },
+      allowedChangers: [],
+    };
     const listBranches = tamperDetection(scope).branches.filter((b) => b.resource?.arrayLength !== undefined);
     expect(listBranches.flatMap((b) => b.eventNames).sort()).toEqual([...LIST_CALLS].sort());
   });

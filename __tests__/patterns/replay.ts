@@ -10,9 +10,30 @@ import { config } from "../helpers";
 export const SHARED_FIXTURES = join(__dirname, "..", "..", "..", "shared", "fixtures", "cloudtrail");
 export const OWN_FIXTURES = join(__dirname, "..", "fixtures", "cloudtrail");
 
-export function modelOf(overrides: Partial<MonitorConfigInput>): StackModel {
+/** The monitor's key as the fixtures name it: the ID and ARN Terraform would put where the stack references them. */
+export const FIXTURE_ACCOUNT = "111122223333";
+export const FIXTURE_KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
+export const fixtureKeyArn = (region = "us-east-1") => `arn:aws:kms:${region}:${FIXTURE_ACCOUNT}:key/${FIXTURE_KEY_ID}`;
+
+/**
+ * The synthesized stack's JSON with the customer key's ID and ARN resolved, as `terraform apply` would: patterns
+ * that scope by the key reference it (its ID exists only once created), and the fixtures name it by these values.
+ */
+export function synthesizedForReplay(overrides: Partial<MonitorConfigInput>): { tf: Record<string, any>; stack: MonitoringStack } {
   const stack = new MonitoringStack(Testing.app(), "replay", config(overrides));
-  return stackModel(JSON.parse(Testing.synth(stack)));
+  const region = config(overrides).region;
+  return { tf: JSON.parse(resolveKey(Testing.synth(stack), region)), stack };
+}
+
+/** Text with the customer key's references (`${aws_kms_key.X.key_id}`, `….arn}`) replaced by the fixtures' key. */
+export function resolveKey(text: string, region = "us-east-1"): string {
+  return text
+    .replace(/\$\{aws_kms_key\.[A-Za-z0-9_-]+\.key_id\}/g, FIXTURE_KEY_ID)
+    .replace(/\$\{aws_kms_key\.[A-Za-z0-9_-]+\.arn\}/g, fixtureKeyArn(region));
+}
+
+export function modelOf(overrides: Partial<MonitorConfigInput>): StackModel {
+  return stackModel(synthesizedForReplay(overrides).tf);
 }
 
 /** Every `*.json` record under a directory (expected.json excluded), keyed by relative path. */

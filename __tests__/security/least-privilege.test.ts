@@ -1,5 +1,5 @@
 import { encryptedTopicProblems, leastPrivilegeProblems, policiesOf } from "../../src/patterns/policy-checks";
-import { only, statement, synthMonitoring, Synthesized } from "../helpers";
+import { alertTopic, healthTopic, only, statement, synthMonitoring, Synthesized } from "../helpers";
 
 const variants: [string, object][] = [
   ["customer key (default)", {}],
@@ -73,7 +73,7 @@ describe("least-privilege checks catch what they should", () => {
 
   test("a topic under alias/aws/sns is reported", () => {
     const tf = JSON.parse(s.json);
-    (Object.values(tf.resource.aws_sns_topic)[0] as any).kms_master_key_id = "alias/aws/sns";
+    (Object.values(tf.resource.aws_sns_topic) as any[]).find((t) => t.name === "sam-test0001-alerts").kms_master_key_id = "alias/aws/sns";
     expect(encryptedTopicProblems(tf)).toEqual([expect.stringMatching(/alias\/aws\/sns/)]);
   });
 
@@ -118,7 +118,9 @@ describe("EncryptionKey", () => {
     const ref = expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/);
     expect(only(s.tf, "aws_cloudtrail").kms_key_id).toEqual(ref);
     expect(only(s.tf, "aws_cloudwatch_log_group").kms_key_id).toEqual(ref);
-    expect(only(s.tf, "aws_sns_topic").kms_master_key_id).toEqual(ref);
+    expect(alertTopic(s.tf).kms_master_key_id).toEqual(ref);
+    // The health topic carries no secret data and must not depend on the key whose breakage its alarms report.
+    expect(healthTopic(s.tf).kms_master_key_id).toBeUndefined();
     expect(only(s.tf, "aws_sqs_queue").kms_master_key_id).toEqual(ref);
     expect(only(s.tf, "aws_secretsmanager_secret").kms_key_id).toEqual(ref);
   });
@@ -126,7 +128,7 @@ describe("EncryptionKey", () => {
   test("without a customer key the topic stays unencrypted rather than under alias/aws/sns", () => {
     const managed = synthMonitoring({ encryption: { mode: "aws-managed" } });
     expect(managed.tf.resource.aws_kms_key).toBeUndefined();
-    expect(only(managed.tf, "aws_sns_topic").kms_master_key_id).toBeUndefined();
+    expect(alertTopic(managed.tf).kms_master_key_id).toBeUndefined();
   });
 
   test("CloudTrail may generate data keys only for this trail, with the CloudTrail encryption context", () => {

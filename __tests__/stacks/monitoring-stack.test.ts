@@ -79,9 +79,11 @@ describe("MonitoringStack", () => {
         [
           "alarm_names",
           "alert_topic_arn",
+          "change_rule_names",
           "dashboard_name",
           "dead_letter_queue_url",
           "event_rule_names",
+          "health_topic_arn",
           "kms_key_arn",
           "log_group_name",
           "secret_arn",

@@ -17,11 +17,14 @@ export interface AlertTopicProps {
   readonly emails: string[];
   /** KMS key encrypting the topic. @default - unencrypted: CloudWatch alarms cannot publish under `alias/aws/sns` */
   readonly kmsMasterKeyId?: string;
+  /** @default "Secret access alerts" */
+  readonly displayName?: string;
 }
 
 /**
- * The SNS topic every alert goes to. Its policy lets CloudWatch alarms of this account publish, and the
- * EventBridge rules registered with `allowEventRules`, nothing else.
+ * An SNS topic with e-mail subscriptions. Its policy lets CloudWatch alarms of this account publish, and the
+ * EventBridge rules registered with `allowEventRules`, nothing else. The monitor has two: the alert topic every
+ * alert goes to, and the health topic (no customer key, alarms only) that the alarms on the monitor itself use.
  */
 export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
@@ -33,7 +36,7 @@ export class AlertTopic extends Construct {
     super(scope, id);
     this.topic = new SnsTopic(this, "Resource", {
       name: props.name,
-      displayName: "Secret access alerts",
+      displayName: props.displayName ?? "Secret access alerts",
       kmsMasterKeyId: props.kmsMasterKeyId,
     });
     const emails = TerraformIterator.fromList(props.emails);

@@ -18,6 +18,11 @@ export function trailArnOf(partition: string, region: string, accountId: string,
   return `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
 }
 
+/** The role a trail named `name` delivers to its log group with. */
+export function trailDeliveryRoleName(name: string): string {
+  return `${name}-cloudtrail-to-logs`;
+}
+
 /** The log group a trail named `name` delivers to. */
 export function trailLogGroupName(name: string): string {
   return `/aws/cloudtrail/${name}`;
@@ -160,7 +165,7 @@ export class AuditTrail extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
     this.deliveryRole = new IamRole(this, "DeliveryRole", {
-      name: `${props.name}-cloudtrail-to-logs`,
+      name: trailDeliveryRoleName(props.name),
       description: "Lets the trail deliver events to its CloudWatch Logs group",
       assumeRolePolicy: policyDocument([
         {

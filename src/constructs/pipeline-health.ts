@@ -5,8 +5,14 @@ export interface PipelineHealthProps {
   /** Names the alarms `<namePrefix>-<what>`. */
   readonly namePrefix: string;
   readonly logGroupName: string;
+  /** The alert topic. */
   readonly topicArn: string;
   readonly topicName: string;
+  /**
+   * A second topic every alarm here also notifies, without the alert topic's key or policy: a broken alert topic or
+   * key cannot silence the alarms that report it. Its own delivery failures alarm too.
+   */
+  readonly healthTopic?: { readonly arn: string; readonly name: string };
   readonly ruleNames: readonly string[];
   readonly deadLetterQueueName?: string;
   /** Minutes without any event in the log group before the dead-man alarm fires (multiple of 5). @default 15 */
@@ -18,11 +24,13 @@ const METRICS_PER_ALARM = 10;
 
 /**
  * Alarms on the monitor itself: no events reaching the log group (dead-man switch), alert deliveries failing
- * (SNS notifications, EventBridge invocations) and failed alerts waiting in the dead-letter queue.
+ * (SNS notifications, EventBridge invocations) and failed alerts waiting in the dead-letter queue. Each notifies
+ * the health topic and the alert topic: whichever of the two still works carries it.
  */
 export class PipelineHealth extends Construct {
   readonly silence: CloudwatchMetricAlarm;
   readonly notificationsFailed: CloudwatchMetricAlarm;
+  readonly healthNotificationsFailed?: CloudwatchMetricAlarm;
   readonly invocationsFailed: CloudwatchMetricAlarm[] = [];
   readonly deadLetters?: CloudwatchMetricAlarm;
 
@@ -30,7 +38,7 @@ export class PipelineHealth extends Construct {
     super(scope, id);
     const minutes = props.silenceMinutes ?? 15;
     if (minutes < 10 || minutes % 5 !== 0) throw new Error(`silenceMinutes: ${minutes} must be a multiple of 5, at least 10`);
-    const actions = [props.topicArn];
+    const actions = props.healthTopic ? [props.healthTopic.arn, props.topicArn] : [props.topicArn];
     // Any failure in a 5-minute period pages; periods without the metric are fine.
     const anyFailure = {
       evaluationPeriods: 1,
@@ -70,6 +78,19 @@ export class PipelineHealth extends Construct {
       period: 300,
       ...anyFailure,
     });
+    if (props.healthTopic) {
+      this.healthNotificationsFailed = new CloudwatchMetricAlarm(this, "HealthNotificationsFailed", {
+        alarmName: `${props.namePrefix}-health-delivery-failed`,
+        alarmDescription:
+          "SNS failed to deliver notifications of the health topic (alarms on the monitor itself). Check its subscriptions (pending confirmation?) and its policy.",
+        namespace: "AWS/SNS",
+        metricName: "NumberOfNotificationsFailed",
+        dimensions: { TopicName: props.healthTopic.name },
+        statistic: "Sum",
+        period: 300,
+        ...anyFailure,
+      });
+    }
     for (let i = 0; i < props.ruleNames.length; i += METRICS_PER_ALARM) {
       const chunk = props.ruleNames.slice(i, i + METRICS_PER_ALARM);
       const n = i / METRICS_PER_ALARM + 1;

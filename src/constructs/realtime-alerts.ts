@@ -14,6 +14,11 @@ import {
 } from "../patterns/sensitive-reads";
 import { policyDocument } from "./policy";
 
+/** The dead-letter queue's name, from the rules' name prefix. */
+export function deadLetterQueueNameOf(namePrefix: string): string {
+  return `${namePrefix}-alert-dlq`;
+}
+
 export interface RealtimeAlertsProps {
   /** Names rules `<namePrefix>-<variant>` and the queue `<namePrefix>-alert-dlq`. */
   readonly namePrefix: string;
@@ -66,7 +71,7 @@ export class RealtimeAlerts extends Construct {
     const outcomes = [...new Set(props.detections.map((d) => d.outcome))];
     if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
     const family = props.family ?? "read";
-    if (!props.deadLetterQueue) this.deadLetterQueueName = `${props.namePrefix}-alert-dlq`;
+    if (!props.deadLetterQueue) this.deadLetterQueueName = deadLetterQueueNameOf(props.namePrefix);
     this.deadLetterQueue =
       props.deadLetterQueue ??
       new SqsQueue(this, "DeadLetterQueue", {
@@ -76,7 +81,7 @@ export class RealtimeAlerts extends Construct {
         sqsManagedSseEnabled: props.kmsMasterKeyId === undefined ? true : undefined,
         kmsMasterKeyId: props.kmsMasterKeyId,
       });
-    for (const variant of alertVariants(outcomes)) {
+    for (const variant of alertVariants(outcomes, family)) {
       const key = variantKey(variant, family);
       const transformer = alertTransformer(variant, { consoleHost: props.consoleHost, family });
       // Many listed secrets or parameters may not fit one pattern: extra rules (`-2`, `-3`, …) take the rest.

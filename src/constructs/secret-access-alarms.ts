@@ -9,6 +9,8 @@ export interface SecretAccessAlarmsProps {
   readonly logGroupName: string;
   readonly metricNamespace: string;
   readonly topicArn: string;
+  /** More topics every alarm notifies (the health topic, for alarms on the monitor itself). @default none */
+  readonly extraTopicArns?: readonly string[];
   readonly detections: readonly ReadDetection[];
   /**
    * Metric filters other constructs already put on the same log group, counted against the quota of 100.
@@ -44,13 +46,14 @@ export class SecretAccessAlarms extends Construct {
         metricNamespace: props.metricNamespace,
         metricName: name,
         description: describe(d),
-        alarmActions: [props.topicArn],
+        alarmActions: [props.topicArn, ...(props.extraTopicArns ?? [])],
       });
     });
   }
 }
 
 function describe(d: ReadDetection): string {
+  if (d.description) return d.description;
   const what =
     d.outcome === "success"
       ? `${d.title}: at least one read of a secret value in the last minute by a principal not on the allow-list.`

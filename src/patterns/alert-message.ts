@@ -28,6 +28,7 @@ export const ALERT_INPUT_PATHS: Record<string, string> = {
   sessionIssuer: "$.detail.userIdentity.sessionContext.sessionIssuer.arn",
   vpcEndpoint: "$.detail.vpcEndpointId",
   errorCode: "$.detail.errorCode",
+  errorMessage: "$.detail.errorMessage",
 };
 
 export interface AlertMessageOptions {
@@ -57,11 +58,15 @@ const TEXT = {
     denied: ["MONITORING CHANGE REFUSED: <eventName> on <eventSource>", "Result:  DENIED with <errorCode>; nothing changed, but someone tried"],
     footer: {
       success: [
-        "Unless this was a planned deployment, the monitor may now be blind or silent: check that the trail is",
-        "logging and the alarms and rules exist, restore them, and investigate this principal.",
+        "Unless this was a planned deployment (selfMonitoring.allowedChangers), the monitor may now be blind, silent or",
+        "leaking: the call above changed the trail, its bucket or delivery role, the key, the log group, its metric",
+        "filters, the alarms, the rules, the topics or their subscriptions, or the dead-letter queue.",
+        "Check:   npm run verify (every link, with the fix); terraform plan shows the drift, terraform apply restores it.",
+        "Then:    investigate this principal: what else did it do around this time (CloudTrail event history).",
       ],
       denied: [
-        "Someone tried to blind or silence the monitor. Investigate this principal and what else it tried.",
+        "Nothing changed, but someone tried to blind or silence the monitor (the refusal above names the resource).",
+        "Check:   investigate this principal and what else it tried (CloudTrail event history, same access key).",
       ],
     },
   },
@@ -75,11 +80,15 @@ export function alertTransformer(v: AlertVariant, options: AlertMessageOptions =
     "role-session": ["Who:     <principal> (<identityType>)", "         session issuer <sessionIssuer>"],
     principal: ["Who:     <principal> (<identityType>)"],
     "no-arn": ["Who:     no principal ARN in the record (identity <identity>)"],
+    any: ["Who:     <identity>"],
   }[v.identity];
-  const where =
-    v.network === "vpc-endpoint"
-      ? "Where:   from <sourceIp> through VPC endpoint <vpcEndpoint>, region <awsRegion>, account <account>"
-      : "Where:   from <sourceIp> (public endpoint), region <awsRegion>, account <account>";
+  const where = {
+    "vpc-endpoint": "Where:   from <sourceIp> through VPC endpoint <vpcEndpoint>, region <awsRegion>, account <account>",
+    public: "Where:   from <sourceIp> (public endpoint), region <awsRegion>, account <account>",
+    any: "Where:   from <sourceIp>, region <awsRegion>, account <account>",
+  }[v.network];
+  // A refused call's record usually has no request parameters; the refusal names the resource instead.
+  const refusal = v.errorMessage ? ["Refusal: <errorMessage>"] : [];
   const lines = [
     headline,
     "",
@@ -89,6 +98,7 @@ export function alertTransformer(v: AlertVariant, options: AlertMessageOptions =
     where,
     "How:     <userAgent>",
     result,
+    ...refusal,
     "Event:   <eventId>",
     `Open:    https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>`,
     "",

@@ -66,6 +66,13 @@ export interface ReadDetection {
   /** `any`: successful and failed calls alike (changes to the monitoring are worth a page either way). */
   readonly outcome: "success" | "denied" | "any";
   readonly branches: readonly ReadBranch[];
+  /** What the on-call reads in the alarm e-mail. @default - a text about reads of secret values */
+  readonly description?: string;
+  /**
+   * Terraform references the patterns contain (`${aws_kms_key.X.arn}`), each with the longest value it can take
+   * once applied: pattern lengths are measured with these in place, so a pattern that fits at synth fits in AWS.
+   */
+  readonly longestValues?: Readonly<Record<string, string>>;
 }
 
 /** Which request field names the resource read, and the values that mean "the watched one". */
@@ -101,6 +108,12 @@ export interface ReadBranch {
    * Secrets Manager writes for a BatchGetSecretValue, whose own record already alerted.
    */
   readonly notMadeBy?: string;
+  /**
+   * How a refused call names the resource, when its record does not carry `resource`'s field: a call refused by IAM is
+   * recorded with `requestParameters: null` and the resource named in `errorMessage`. A record with an `errorCode`
+   * matching this alone counts too. Only with `resource`.
+   */
+  readonly refusal?: ResourceMatch;
 }
 
 const uniq = (xs: readonly string[]) => [...new Set(xs)];
@@ -290,11 +303,14 @@ function branchTerms(b: ReadBranch): fp.Term[] {
       : r.match === "none-of"
         ? fp.and(fp.exists(selectors[0]), ...[...r.exact, ...r.wildcards].map((v) => fp.ne(selectors[0], v)))
         : fp.or(...selectors.flatMap((sel) => [...r.exact, ...r.wildcards].map((v) => fp.eq(sel, v))));
+  const f = b.refusal;
+  if (f && (!r || f.match || f.arrayLength)) throw new Error("a refusal match needs a resource match and is one plain field");
+  const refusalTerm = f ? fp.and(fp.exists("$.errorCode"), fp.or(...[...f.exact, ...f.wildcards].map((v) => fp.eq(`$.${f.field.join(".")}`, v)))) : "";
   return [
     fp.eq("$.eventSource", b.eventSource),
     fp.anyOf("$.eventName", b.eventNames),
     b.withDecryption ? fp.isTrue("$.requestParameters.withDecryption") : "",
-    resourceTerm,
+    refusalTerm ? fp.or(resourceTerm, refusalTerm) : resourceTerm,
     b.notMadeBy ? fp.or(fp.notExists(SOURCE_IP), fp.ne(SOURCE_IP, b.notMadeBy)) : "",
     allowListTerm(b.allowedReaders),
   ];
@@ -309,7 +325,7 @@ const SOURCE_IP = "$.sourceIPAddress";
  */
 export function detectionFilterPatterns(d: ReadDetection): string[] {
   const whole = patternOf(d, d.branches);
-  if (whole.length <= fp.MAX_FILTER_PATTERN_LENGTH) return [whole];
+  if (measured(d, whole) <= fp.MAX_FILTER_PATTERN_LENGTH) return [whole];
   // Units in order: a branch, or one index of an array branch; consecutive indices of one branch re-join as a range.
   const units = d.branches.flatMap((b) =>
     b.resource?.arrayLength && b.resource.arrayLength > 1
@@ -320,7 +336,7 @@ export function detectionFilterPatterns(d: ReadDetection): string[] {
   let current: ReadBranch[] = [];
   for (const unit of units) {
     const candidate = joinRanges([...current, unit]);
-    if (current.length > 0 && patternOf(d, candidate).length > fp.MAX_FILTER_PATTERN_LENGTH) {
+    if (current.length > 0 && measured(d, patternOf(d, candidate)) > fp.MAX_FILTER_PATTERN_LENGTH) {
       packs.push(current);
       current = [unit];
     } else {
@@ -329,6 +345,13 @@ export function detectionFilterPatterns(d: ReadDetection): string[] {
   }
   packs.push(current);
   return packs.map((bs) => patternOf(d, bs));
+}
+
+/** A pattern's length once Terraform has replaced the detection's references with their longest values. */
+export function measured(d: Pick<ReadDetection, "longestValues">, text: string): number {
+  let out = text;
+  for (const [ref, value] of Object.entries(d.longestValues ?? {})) out = out.split(ref).join(value);
+  return out.length;
 }
 
 /** Merges a unit into the previous one when both check consecutive indices of the same array branch. */
@@ -365,29 +388,52 @@ export type IdentityShape = "role-session" | "principal" | "no-arn";
 export type NetworkShape = "vpc-endpoint" | "public";
 export interface AlertVariant {
   readonly outcome: "success" | "denied";
-  readonly identity: IdentityShape;
-  readonly network: NetworkShape;
+  /** `any`: the variant does not split by this shape, and its message prints only what every record carries. */
+  readonly identity: IdentityShape | "any";
+  readonly network: NetworkShape | "any";
+  /**
+   * Refused changes are split by whether the record carries `errorMessage` (CloudTrail: "If the request returns an
+   * error, the description of the error", an optional field): the message prints it where the pattern guarantees
+   * it. Undefined: the variant does not look at it.
+   */
+  readonly errorMessage?: boolean;
 }
 
 /**
  * Every combination of the record shapes the message depends on. Their patterns partition the matching events
  * (each event matches exactly one variant), so a message never has to print a field the record lacks.
+ *
+ * Reads split by identity and network shape, so the message can say who and from where in plain words. Changes to
+ * the monitor (`tamper`) watch some forty calls of eight services: split the same way they would need about thirty
+ * rules, so their message prints the caller's whole `userIdentity` and network instead, in one rule per outcome (or
+ * a few, when the calls do not fit one pattern). Refusals split by whether the record carries `errorMessage`, which
+ * names the resource when the request parameters do not.
  */
-export function alertVariants(outcomes: readonly ("success" | "denied" | "any")[]): AlertVariant[] {
+export function alertVariants(outcomes: readonly ("success" | "denied" | "any")[], family: "read" | "tamper" = "read"): AlertVariant[] {
   const wanted = new Set(outcomes.flatMap((o) => (o === "any" ? ["success", "denied"] : [o])));
   const out: AlertVariant[] = [];
-  for (const outcome of (["success", "denied"] as const).filter((o) => wanted.has(o)))
+  for (const outcome of (["success", "denied"] as const).filter((o) => wanted.has(o))) {
+    if (family === "tamper") {
+      if (outcome === "success") out.push({ outcome, identity: "any", network: "any" });
+      else out.push({ outcome, identity: "any", network: "any", errorMessage: true }, { outcome, identity: "any", network: "any", errorMessage: false });
+      continue;
+    }
     for (const identity of ["role-session", "principal", "no-arn"] as const)
       for (const network of ["public", "vpc-endpoint"] as const) out.push({ outcome, identity, network });
+  }
   return out;
 }
 
 export function variantKey(v: AlertVariant, family: "read" | "tamper" = "read"): string {
   const o = family === "tamper" ? (v.outcome === "success" ? "done" : "refused") : v.outcome === "success" ? "read" : "denied";
+  if (v.identity === "any" || v.network === "any") return v.errorMessage === false ? `${o}-nomsg` : o;
   const i = { "role-session": "role", principal: "user", "no-arn": "svc" }[v.identity];
   const n = v.network === "vpc-endpoint" ? "vpce" : "pub";
   return `${o}-${i}-${n}`;
 }
+
+/** Whether a match reads the record's `errorMessage` (refused calls whose request parameters are null). */
+const readsMessage = (m?: ResourceMatch) => m?.field[0] === "errorMessage";
 
 /**
  * What one branch (API family, secret, allow-list) adds to the variant's shared conditions: one alternative, or
@@ -395,28 +441,35 @@ export function variantKey(v: AlertVariant, family: "read" | "tamper" = "read"):
  * missing field).
  */
 function eventBranches(b: ReadBranch, v: AlertVariant): EventPattern[] {
-  const branch = eventBranch(b, v);
-  if (!b.notMadeBy) return [branch];
-  return [
-    { ...branch, sourceIPAddress: [{ "anything-but": b.notMadeBy }] },
-    { ...branch, sourceIPAddress: [{ exists: false }] },
-  ];
+  const branches = [eventBranch(b, b.resource, v)];
+  if (!b.notMadeBy) return branches;
+  return branches.flatMap((x) => [
+    { ...x, sourceIPAddress: [{ "anything-but": b.notMadeBy }] },
+    { ...x, sourceIPAddress: [{ exists: false }] },
+  ]);
 }
 
-function eventBranch(b: ReadBranch, v: AlertVariant): EventPattern {
+function eventBranch(b: ReadBranch, resource: ResourceMatch | undefined, v: AlertVariant): EventPattern {
   const branch: Record<string, unknown> = { eventSource: [b.eventSource], eventName: [...b.eventNames] };
   if (b.withDecryption) mergeInto(branch, { requestParameters: { withDecryption: [true] } });
-  if (b.resource?.match === "absent") {
-    mergeInto(branch, nest(b.resource.field, [{ exists: false }]));
-  } else if (b.resource?.match === "none-of") {
+  if (resource?.match === "absent") {
+    mergeInto(branch, nest(resource.field, [{ exists: false }]));
+  } else if (resource?.match === "none-of") {
     // anything-but never matches a missing field (the `absent` branch covers it); a wildcard without `*` matches
     // exactly, and secret names cannot contain `*`.
-    mergeInto(branch, nest(b.resource.field, [{ "anything-but": { wildcard: [...b.resource.exact, ...b.resource.wildcards] } }]));
-  } else if (b.resource) {
-    const values = [...b.resource.exact, ...b.resource.wildcards.map((w) => ({ wildcard: w }))];
-    mergeInto(branch, nest(b.resource.field, values));
+    mergeInto(branch, nest(resource.field, [{ "anything-but": { wildcard: [...resource.exact, ...resource.wildcards] } }]));
+  } else if (resource) {
+    const values = [...resource.exact, ...resource.wildcards.map((w) => ({ wildcard: w }))];
+    mergeInto(branch, nest(resource.field, values));
   }
-  if (v.identity !== "no-arn") {
+  // A match on errorMessage already requires it; other alternatives say which side of the split they are on here,
+  // not in the shared conditions, so that no key is constrained both inside and outside `$or`.
+  if (v.errorMessage !== undefined && !readsMessage(resource)) branch.errorMessage = [{ exists: v.errorMessage }];
+  if (v.identity === "any") {
+    // Not split by identity: a record without a principal ARN is never on the allow-list (anything-but alone never
+    // matches a missing field; the values of one field are alternatives).
+    if (b.allowedReaders.length > 0) branch.userIdentity = { arn: [{ "anything-but": { wildcard: [...b.allowedReaders] } }, { exists: false }] };
+  } else if (v.identity !== "no-arn") {
     branch.userIdentity = {
       arn: b.allowedReaders.length > 0 ? [{ "anything-but": { wildcard: [...b.allowedReaders] } }] : [{ exists: true }],
     };
@@ -433,9 +486,11 @@ export function variantEventPatterns(
   v: AlertVariant,
   maxLength = MAX_EVENT_PATTERN_LENGTH,
 ): EventPattern[] {
-  const branchList = detections.filter((d) => d.outcome === v.outcome || d.outcome === "any").flatMap((d) => d.branches);
+  const wanted = detections.filter((d) => d.outcome === v.outcome || d.outcome === "any");
+  const branchList = wanted.flatMap((d) => d.branches);
   if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
-  const size = (bs: ReadBranch[]) => JSON.stringify(patternForBranches(bs, v)).length;
+  const longestValues = Object.assign({}, ...wanted.map((d) => d.longestValues ?? {}));
+  const size = (bs: ReadBranch[]) => measured({ longestValues }, JSON.stringify(patternForBranches(bs, v)));
   const packs: ReadBranch[][] = [];
   let current: ReadBranch[] = [];
   for (const b of branchList) {
@@ -459,19 +514,59 @@ export function variantEventPatterns(
  * sit once in `detail`; the branches are alternatives under `$or`, each matched against the same `detail`.
  */
 function patternForBranches(branchList: readonly ReadBranch[], v: AlertVariant): EventPattern {
-  const detail: Record<string, unknown> = {
-    errorCode: [{ exists: v.outcome === "denied" }],
-    vpcEndpointId: [{ exists: v.network === "vpc-endpoint" }],
-    userIdentity:
+  const detail: Record<string, unknown> = { errorCode: [{ exists: v.outcome === "denied" }] };
+  if (v.network !== "any") detail.vpcEndpointId = [{ exists: v.network === "vpc-endpoint" }];
+  if (v.identity !== "any") {
+    detail.userIdentity =
       v.identity === "no-arn"
         ? { arn: [{ exists: false }] }
-        : { sessionContext: { sessionIssuer: { arn: [{ exists: v.identity === "role-session" }] } } },
-  };
-  const branches = branchList.flatMap((b) => eventBranches(b, v));
+        : { sessionContext: { sessionIssuer: { arn: [{ exists: v.identity === "role-session" }] } } };
+  }
+  const branches = hoistShared(detail, [...branchList, ...refusals(branchList, v)].flatMap((b) => eventBranches(b, v)));
   if (branches.length === 1) mergeInto(detail, branches[0]);
-  else detail.$or = branches;
+  else if (branches.length > 1) detail.$or = branches;
   const sources = uniq(branchList.map((b) => `aws.${b.eventSource.replace(".amazonaws.com", "")}`));
   return { source: sources, "detail-type": [CLOUDTRAIL_API_CALL], detail };
+}
+
+/**
+ * In a refused variant, the branches' refusal matches as branches of their own: one per service and match, with the
+ * calls of every branch that has it (their refusals name the resource alike). A variant of records without an
+ * errorMessage has none that reads it.
+ */
+function refusals(branchList: readonly ReadBranch[], v: AlertVariant): ReadBranch[] {
+  if (v.outcome !== "denied") return [];
+  const groups = new Map<string, ReadBranch>();
+  for (const b of branchList) {
+    if (!b.refusal || (v.errorMessage === false && readsMessage(b.refusal))) continue;
+    const { eventNames, resource, refusal, ...rest } = b;
+    const key = JSON.stringify({ ...rest, refusal });
+    const seen = groups.get(key);
+    groups.set(key, { ...rest, eventNames: uniq([...(seen?.eventNames ?? []), ...eventNames]), resource: refusal });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Moves a condition every alternative states alike (the same allow-list, event source or errorMessage split) into
+ * the shared conditions, once: (A ∧ X) ∨ (B ∧ X) = X ∧ (A ∨ B), so the pattern says the same in fewer characters.
+ * Only where the shared conditions do not already constrain the same field. Returns what is left of each
+ * alternative; none when one alternative is left with nothing (it then matches whatever the shared conditions do).
+ */
+function hoistShared(detail: Record<string, unknown>, branches: EventPattern[]): EventPattern[] {
+  if (branches.length < 2) return branches;
+  const leaves = (o: unknown, path = ""): string[] =>
+    isObject(o) ? Object.entries(o).flatMap(([k, x]) => leaves(x, `${path}/${k}`)) : [path];
+  for (const key of Object.keys(branches[0])) {
+    const text = JSON.stringify(branches[0][key]);
+    if (!branches.every((b) => JSON.stringify(b[key]) === text)) continue;
+    const shared = { [key]: branches[0][key] };
+    const taken = new Set(leaves(detail));
+    if (leaves(shared).some((l) => [...taken].some((t) => t === l || t.startsWith(`${l}/`) || l.startsWith(`${t}/`)))) continue;
+    mergeInto(detail, shared);
+    for (const b of branches) delete b[key];
+  }
+  return branches.some((b) => Object.keys(b).length === 0) ? [] : branches;
 }
 
 function nest(path: readonly string[], leaf: unknown): Record<string, unknown> {

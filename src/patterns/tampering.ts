@@ -1,21 +1,51 @@
 /**
- * Changes that would blind or silence the monitor: the trail stopped, deleted or re-scoped; the key disabled or
- * scheduled for deletion; the topic's policy or subscriptions changed; metric filters, alarms or rules deleted
- * or disabled. One detection, alerted on both paths whether the call succeeded or failed.
+ * Calls that would blind, silence or redirect the monitor: one detection, rendered on both paths (metric filter and
+ * real-time rules), each call scoped to this monitor's resources by the request field that names the resource, and
+ * refused attempts scoped by what a refused record carries.
+ *
+ * Where the resource is named (sources checked for every call; CloudTrail writes `requestParameters` with the API's
+ * parameter names in lowerCamelCase: "These parameters are documented in the API reference documentation for the
+ * appropriate AWS service", CloudTrail User Guide, record contents,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html):
+ * each call below cites its API reference page and, where AWS or a published capture shows one, a real record.
+ *
+ * Refused calls: a call refused by IAM is recorded with `requestParameters: null` and an `errorMessage` of the form
+ * "User: <caller ARN> is not authorized to perform: <action> on resource: <resource> because …" — published
+ * captures (github.com/adanalvarez/TrailDiscover, docs/logExamples) show it for events:DisableRule, DeleteRule and
+ * RemoveTargets ("on resource: arn:aws:events:…:rule/<name>"), cloudwatch:DeleteAlarms ("…:alarm:<name>"),
+ * logs:DeleteLogGroup ("…:log-group:<name>:log-stream:"), cloudtrail:StopLogging/DeleteTrail/UpdateTrail,
+ * iam:PutRolePolicy/DeleteRolePolicy/AttachRolePolicy/DetachRolePolicy/UpdateAssumeRolePolicy/
+ * PutRolePermissionsBoundary ("on resource: role <name>"), SNS ("SNS:ListTopics on resource: arn:aws:sns:…") and
+ * KMS ("kms:CreateKey on resource: *"), each with `requestParameters: null`. CloudTrail: the field "includes
+ * messages for authorization failures" (record contents page). S3 differs: its refusals say only "Access Denied"
+ * and keep `requestParameters` (TrailDiscover's S3 ListBuckets refusal carries them; its PutBucketPolicy,
+ * DeleteBucketPolicy, DeleteBucket and PutBucketVersioning records show `bucketName` kept on an error), so S3
+ * refusals are scoped like successful calls.
  */
-import { expandPrincipals, ReadBranch, ReadDetection } from "./sensitive-reads";
+import { expandPrincipals, ReadBranch, ReadDetection, ResourceMatch } from "./sensitive-reads";
 
 export const TRAIL_TAMPERING = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
 
 export interface TamperScope {
-  /** Prefix shared by this monitor's alarms and rules (`<namePrefix>-<suffix>`). */
+  /**
+   * `<namePrefix>-<suffix>`: the name every alarm, rule and topic of this monitor starts with (`<prefix>-…`), and
+   * which the log group, the delivery role and the dead-letter queue contain.
+   */
   readonly resourcePrefix: string;
-  readonly topicName: string;
   readonly logGroupName: string;
+  /** The trail's bucket. */
+  readonly bucketName: string;
+  /** The role CloudTrail assumes to deliver to the log group. */
+  readonly deliveryRoleName: string;
+  /** The real-time path's dead-letter queue, when there is one. */
+  readonly deadLetterQueueName?: string;
+  /**
+   * The monitor's own key, when it has one: its key ID and ARN as Terraform references (or literals), and the
+   * partition and region its ARN will have, to measure patterns at their applied length.
+   */
+  readonly key?: { readonly id: string; readonly arn: string; readonly partition: string; readonly region: string };
   /** Principals whose changes are planned (e.g. the deployment role); their changes are not alerted on. */
   readonly allowedChangers: readonly string[];
-  /** Include key disabling and deletion (when the monitor has its own key). */
-  readonly key: boolean;
 }
 
 /**
@@ -25,24 +55,157 @@ export interface TamperScope {
  */
 const ALARM_NAME_INDICES = 100;
 
+/** A KMS key ID is a UUID or, for a multi-Region key, `mrk-` and 32 hex digits: 36 characters either way. */
+const LONGEST_KEY_ID = "mrk-0123456789abcdef0123456789abcdef";
+
+export const TAMPER_DETECTION_ID = "monitoring-changes";
+
 export function tamperDetection(scope: TamperScope): ReadDetection {
   const allowed = expandPrincipals(scope.allowedChangers);
-  const branch = (eventSource: string, eventNames: readonly string[], field?: string[], wildcards: string[] = [], exact: string[] = [], arrayLength?: number): ReadBranch => ({
-    eventSource,
-    eventNames,
-    allowedReaders: allowed,
-    resource: field ? { field, exact, wildcards, arrayLength } : undefined,
+  const p = scope.resourcePrefix;
+  const branches: ReadBranch[] = [];
+  // Refusal messages name the resource by ARN (events, cloudwatch, logs, sns, sqs) or as "role <name>" (iam); every
+  // one of those names contains the prefix. One wildcard for all of them keeps EventBridge's wildcard complexity low.
+  const named = `*${p}*`;
+  /**
+   * Calls of one service naming the resource in `resource`'s field; refused ones also when their `errorMessage`
+   * matches `refusal` (`named` unless given; none where the refusal keeps the request parameters).
+   */
+  const calls = (
+    eventSource: string,
+    eventNames: readonly string[],
+    resource?: Partial<ResourceMatch> & { field: readonly string[] },
+    refusal: string | null = named,
+  ) =>
+    branches.push({
+      eventSource,
+      eventNames,
+      allowedReaders: allowed,
+      resource: resource && { exact: [], wildcards: [], ...resource },
+      refusal: resource && refusal ? { field: ["errorMessage"], exact: [], wildcards: [refusal] } : undefined,
+    });
+
+  // CloudTrail, any trail: stopping another trail in the account is as suspicious as stopping this one, so these
+  // need no resource field (StopLogging/DeleteTrail/UpdateTrail `Name`, PutEventSelectors/PutInsightSelectors
+  // `TrailName`: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StopLogging.html). Refusals match too.
+  calls("cloudtrail.amazonaws.com", TRAIL_TAMPERING);
+
+  if (scope.key) {
+    // KMS: `KeyId` — "Specify the key ID or key ARN of the KMS key" for DisableKey, ScheduleKeyDeletion, PutKeyPolicy,
+    // CreateGrant and DisableKeyRotation (https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html,
+    // API_CreateGrant.html, API_DisableKeyRotation.html, API_DisableKey.html, API_ScheduleKeyDeletion.html); the
+    // KMS Developer Guide's CloudTrail examples record it as `requestParameters.keyId`, by ID or by ARN
+    // (awsdocs/aws-kms-developer-guide ct-disablekey.md, ct-put-key-policy.md, ct-creategrant.md,
+    // ct-disable-key-rotation.md, ct-schedule-key-deletion.md).
+    // Refused: the message names the key by ARN ("on resource: arn:aws:kms:…:key/<key ID>"), which contains its ID.
+    calls(
+      "kms.amazonaws.com",
+      ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy", "CreateGrant", "DisableKeyRotation"],
+      { field: ["requestParameters", "keyId"], exact: [scope.key.id, scope.key.arn] },
+      `*${scope.key.id}*`,
+    );
+  }
+
+  // SNS: `TopicArn` for SetTopicAttributes, DeleteTopic, AddPermission, RemovePermission, Subscribe
+  // (https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html, API_DeleteTopic.html, API_Subscribe.html;
+  // the SNS Developer Guide's DeleteTopic record has `requestParameters.topicArn`), `ResourceArn` for
+  // PutDataProtectionPolicy (a Deny statement there blocks publishes: API_PutDataProtectionPolicy.html), and
+  // `SubscriptionArn` (`<topic ARN>:<id>`) for Unsubscribe and SetSubscriptionAttributes (a FilterPolicy that drops
+  // every message: API_SetSubscriptionAttributes.html). Both topics are `<prefix>-alerts` and `<prefix>-health`.
+  const topic = `*:${p}-*`;
+  calls("sns.amazonaws.com", ["SetTopicAttributes", "DeleteTopic", "AddPermission", "RemovePermission", "Subscribe"], { field: ["requestParameters", "topicArn"], wildcards: [topic] });
+  calls("sns.amazonaws.com", ["PutDataProtectionPolicy"], { field: ["requestParameters", "resourceArn"], wildcards: [topic] });
+  calls("sns.amazonaws.com", ["Unsubscribe", "SetSubscriptionAttributes"], { field: ["requestParameters", "subscriptionArn"], wildcards: [topic] });
+
+  // CloudWatch Logs: `logGroupName` (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html,
+  // API_DeleteMetricFilter.html, API_PutRetentionPolicy.html, API_DeleteRetentionPolicy.html, API_DeleteLogGroup.html;
+  // the CloudWatch Logs guide's CloudTrail example records `requestParameters.logGroupName`). AssociateKmsKey and
+  // DisassociateKmsKey take `logGroupName` or `resourceIdentifier`, the log group ARN
+  // "arn:aws:logs:REGION:ACCOUNT_ID:log-group:LOG_GROUP_NAME" (API_DisassociateKmsKey.html).
+  calls("logs.amazonaws.com", ["PutMetricFilter", "DeleteMetricFilter", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy", "AssociateKmsKey", "DisassociateKmsKey"], {
+    field: ["requestParameters", "logGroupName"],
+    exact: [scope.logGroupName],
   });
-  const branches: ReadBranch[] = [
-    // Any trail: stopping another trail in the account is as suspicious as stopping this one.
-    branch("cloudtrail.amazonaws.com", TRAIL_TAMPERING),
-    branch("sns.amazonaws.com", ["SetTopicAttributes", "DeleteTopic", "AddPermission", "RemovePermission", "Subscribe"], ["requestParameters", "topicArn"], [`*:${scope.topicName}`]),
-    branch("sns.amazonaws.com", ["Unsubscribe"], ["requestParameters", "subscriptionArn"], [`*:${scope.topicName}:*`]),
-    branch("logs.amazonaws.com", ["DeleteMetricFilter", "DeleteLogGroup", "DisassociateKmsKey", "DeleteRetentionPolicy"], ["requestParameters", "logGroupName"], [], [scope.logGroupName]),
-    branch("monitoring.amazonaws.com", ["DeleteAlarms", "DisableAlarmActions"], ["requestParameters", "alarmNames"], [`${scope.resourcePrefix}-*`], [], ALARM_NAME_INDICES),
-    branch("events.amazonaws.com", ["DisableRule", "DeleteRule"], ["requestParameters", "name"], [`${scope.resourcePrefix}-*`]),
-    branch("events.amazonaws.com", ["RemoveTargets"], ["requestParameters", "rule"], [`${scope.resourcePrefix}-*`]),
-  ];
-  if (scope.key) branches.splice(1, 0, branch("kms.amazonaws.com", ["DisableKey", "ScheduleKeyDeletion"]));
-  return { id: "monitoring-changes", title: "Change to the audit trail or to the monitoring itself", outcome: "any", branches };
+  // (Their refusals are scoped by the branch above, which lists the same calls.)
+  calls("logs.amazonaws.com", ["AssociateKmsKey", "DisassociateKmsKey"], { field: ["requestParameters", "resourceIdentifier"], wildcards: [`*:log-group:${scope.logGroupName}*`] }, null);
+
+  // CloudWatch alarms: `AlarmNames` (a list) for DeleteAlarms and DisableAlarmActions, `AlarmName` for PutMetricAlarm
+  // (ActionsEnabled=false, a higher threshold, no action) and SetAlarmState (an alarm held in ALARM sends nothing for
+  // the next breach) (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
+  // API_SetAlarmState.html; the CloudWatch guide's PutMetricAlarm record has `requestParameters.alarmName`).
+  calls("monitoring.amazonaws.com", ["DeleteAlarms", "DisableAlarmActions"], { field: ["requestParameters", "alarmNames"], wildcards: [`${p}-*`], arrayLength: ALARM_NAME_INDICES });
+  calls("monitoring.amazonaws.com", ["PutMetricAlarm", "SetAlarmState"], { field: ["requestParameters", "alarmName"], wildcards: [`${p}-*`] });
+
+  // EventBridge: `Name` for PutRule (State=DISABLED, a pattern that matches nothing), DisableRule, DeleteRule; `Rule`
+  // for PutTargets (a target elsewhere) and RemoveTargets (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html,
+  // API_PutTargets.html, API_RemoveTargets.html; the EventBridge guide's PutRule record has `requestParameters.name`).
+  calls("events.amazonaws.com", ["PutRule", "DisableRule", "DeleteRule"], { field: ["requestParameters", "name"], wildcards: [`${p}-*`] });
+  calls("events.amazonaws.com", ["PutTargets", "RemoveTargets"], { field: ["requestParameters", "rule"], wildcards: [`${p}-*`] });
+
+  // S3, the trail bucket: `Bucket`, recorded as `requestParameters.bucketName` (TrailDiscover's S3 records). The
+  // lifecycle call is recorded as PutBucketLifecycle: "PutBucketLifecycleConfiguration is PutBucketLifecycle"
+  // (S3 User Guide, https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html). A bucket
+  // policy can deny CloudTrail; lifecycle rules and suspended versioning delete log files; default encryption under
+  // a key CloudTrail cannot use fails its writes when the trail has no key of its own.
+  calls("s3.amazonaws.com", ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketLifecycle", "PutBucketVersioning", "PutBucketEncryption", "DeleteBucket"], {
+    field: ["requestParameters", "bucketName"],
+    exact: [scope.bucketName],
+  }, null);
+
+  // IAM, the delivery role: `RoleName` (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html,
+  // API_AttachRolePolicy.html, API_UpdateAssumeRolePolicy.html, API_PutRolePermissionsBoundary.html; Stratus Red
+  // Team's UpdateAssumeRolePolicy detonation log has `requestParameters.roleName`). A deny policy or boundary, a
+  // removed inline policy or a trust CloudTrail no longer satisfies stops delivery to the log group.
+  calls("iam.amazonaws.com", ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy", "PutRolePermissionsBoundary", "DeleteRole"], {
+    field: ["requestParameters", "roleName"],
+    exact: [scope.deliveryRoleName],
+  });
+
+  if (scope.deadLetterQueueName) {
+    // SQS, the dead-letter queue: `QueueUrl` (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html,
+    // API_SetQueueAttributes.html, API_PurgeQueue.html, API_AddPermission.html, API_RemovePermission.html; the SQS
+    // guide's records have `requestParameters.queueUrl`, https://sqs.<region>.amazonaws.com/<account>/<name>). The
+    // account is not known at synth: the URL is matched by its last segment.
+    calls("sqs.amazonaws.com", ["DeleteQueue", "SetQueueAttributes", "PurgeQueue", "AddPermission", "RemovePermission"], {
+      field: ["requestParameters", "queueUrl"],
+      wildcards: [`*/${scope.deadLetterQueueName}`],
+    });
+  }
+
+  const longestValues: Record<string, string> = {};
+  if (scope.key) {
+    longestValues[scope.key.id] = LONGEST_KEY_ID;
+    longestValues[scope.key.arn] = `arn:${scope.key.partition}:kms:${scope.key.region}:123456789012:key/${LONGEST_KEY_ID}`;
+  }
+  return {
+    id: TAMPER_DETECTION_ID,
+    title: "Change to the audit trail or to the monitoring itself",
+    outcome: "any",
+    branches,
+    longestValues,
+    description: [
+      "Change to the audit trail or to the monitoring itself (applied or refused) in the last minute, not by a planned",
+      "deployment (selfMonitoring.allowedChangers): the trail, its bucket or delivery role, the key, the log group or",
+      "its metric filters, the alarms, the rules, the topics or their subscriptions, or the dead-letter queue.",
+      "First check: the real-time alert e-mail names who changed what, from where. Then run npm run verify (every link,",
+      "with the fix); terraform plan shows the drift and terraform apply restores it; investigate the principal.",
+      "Without the e-mail: CloudWatch Logs Insights on the trail log group with this alarm's filter pattern, last 15",
+      "minutes. This alarm publishes to the alert and the health topics, so one broken topic cannot hide it.",
+    ].join(" "),
+  };
+}
+
+/** Every call the detection watches, by service, for tables and coverage tests. */
+export function tamperCalls(d: ReadDetection): { eventSource: string; eventName: string; fields: string[] }[] {
+  const out = new Map<string, { eventSource: string; eventName: string; fields: string[] }>();
+  for (const b of d.branches) {
+    for (const eventName of b.eventNames) {
+      const key = `${b.eventSource} ${eventName}`;
+      const entry = out.get(key) ?? { eventSource: b.eventSource, eventName, fields: [] };
+      const field = b.resource ? b.resource.field.join(".") : "(any trail)";
+      if (!entry.fields.includes(field)) entry.fields.push(field);
+      out.set(key, entry);
+    }
+  }
+  return [...out.values()];
 }

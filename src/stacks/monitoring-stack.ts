@@ -6,17 +6,17 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { BackendConfig, MonitorConfig } from "../config/schema";
 import { AlertTopic } from "../constructs/alert-topic";
-import { AuditTrail, trailArnOf, trailLogGroupName } from "../constructs/audit-trail";
+import { AuditTrail, trailArnOf, trailDeliveryRoleName, trailLogGroupName } from "../constructs/audit-trail";
 import { DemoSecret } from "../constructs/demo-secret";
 import { NameSuffix } from "../constructs/name-suffix";
-import { RealtimeAlerts } from "../constructs/realtime-alerts";
+import { deadLetterQueueNameOf, RealtimeAlerts } from "../constructs/realtime-alerts";
 import { SecretAccessAlarms } from "../constructs/secret-access-alarms";
 import { CisAlarms } from "../constructs/cis-alarms";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { PipelineHealth } from "../constructs/pipeline-health";
 import { MonitorDashboard } from "../constructs/dashboard";
 import { CIS_CONTROLS } from "../patterns/cis";
-import { detectionFilterPatterns, readDetections, ReadScope } from "../patterns/sensitive-reads";
+import { detectionFilterPatterns, ReadDetection, readDetections, ReadScope } from "../patterns/sensitive-reads";
 import { tamperDetection } from "../patterns/tampering";
 
 /** `alert_emails` validation: the same shape the configuration schema accepts. */
@@ -31,6 +31,10 @@ export class MonitoringStack extends TerraformStack {
   readonly demoSecret?: DemoSecret;
   readonly trail: AuditTrail;
   readonly alertTopic: AlertTopic;
+  /** The topic the alarms on the monitor itself also notify: no customer key, CloudWatch alarms only. */
+  readonly healthTopic?: AlertTopic;
+  /** What the monitoring-change alarm and rules watch (when self-monitoring is on). */
+  readonly tamper?: ReadDetection;
   readonly accessAlarms: SecretAccessAlarms;
   readonly changeAlarms?: SecretAccessAlarms;
   readonly realtime?: RealtimeAlerts;
@@ -71,6 +75,7 @@ export class MonitoringStack extends TerraformStack {
     const name = `${config.namePrefix}-${this.suffix.value}`;
     const logGroupName = trailLogGroupName(name);
     const topicName = `${name}-alerts`;
+    const bucketName = `${config.namePrefix}-trail-${this.suffix.value}`;
 
     if (config.encryption.mode === "kms") {
       this.key = new EncryptionKey(this, "EncryptionKey", {
@@ -105,7 +110,7 @@ export class MonitoringStack extends TerraformStack {
 
     this.trail = new AuditTrail(this, "AuditTrail", {
       name,
-      bucketName: `${config.namePrefix}-trail-${this.suffix.value}`,
+      bucketName,
       accountId,
       region,
       partition,
@@ -130,20 +135,39 @@ export class MonitoringStack extends TerraformStack {
     // Scoped mode names the demo secret by its name string; the refresh exemption needs its exact ARN, a reference:
     // the secret depends on the key, whose policy names the rules and the topic by built strings, so no cycle.
     const detections = readDetections(readScope(config, this.demoSecret ? { name, arn: this.demoSecret.secret.arn } : undefined));
+    // The key by reference (its ID and ARN exist only once created): the patterns depend on the key, and the key's
+    // policy names the trail, topic and rules by built strings, so nothing the key depends on depends on them.
     const changes = config.selfMonitoring.enabled
       ? tamperDetection({
           resourcePrefix: name,
-          topicName,
           logGroupName,
+          bucketName,
+          deliveryRoleName: trailDeliveryRoleName(name),
+          deadLetterQueueName: config.realtimeAlerts.enabled ? deadLetterQueueNameOf(name) : undefined,
+          key: this.key ? { id: this.key.key.keyId, arn: this.key.key.arn, partition, region } : undefined,
           allowedChangers: [...config.deployment.principals, ...config.selfMonitoring.allowedChangers],
-          key: this.key !== undefined,
         })
       : undefined;
+    this.tamper = changes;
+    if (config.selfMonitoring.enabled) {
+      // The alarms on the monitor itself must not depend on the topic and key whose breakage they report: a second
+      // topic without a customer key (its messages carry no secret value) and with its own policy, same subscribers.
+      this.healthTopic = new AlertTopic(this, "HealthTopic", {
+        name: `${name}-health`,
+        accountId,
+        region,
+        partition,
+        emails: alertEmails.listValue,
+        displayName: "Secret access monitor health",
+      });
+    }
     const cisFilters = config.cisAlarms.enabled ? CIS_CONTROLS.length : 0;
     const changeFilters = changes ? detectionFilterPatterns(changes).length : 0;
     const common = { namePrefix: name, logGroupName: this.trail.logGroup.name, metricNamespace: config.metricNamespace, topicArn: this.alertTopic.topic.arn };
     this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", { ...common, detections, otherFiltersOnLogGroup: cisFilters + changeFilters });
-    if (changes) this.changeAlarms = new SecretAccessAlarms(this, "ChangeAlarms", { ...common, detections: [changes] });
+    if (changes) {
+      this.changeAlarms = new SecretAccessAlarms(this, "ChangeAlarms", { ...common, extraTopicArns: this.healthTopic ? [this.healthTopic.topic.arn] : [], detections: [changes] });
+    }
     if (config.cisAlarms.enabled) this.cis = new CisAlarms(this, "CisAlarms", common);
 
     const consoleHost = partition === "aws" ? undefined : consoleHostOf(region);
@@ -182,6 +206,7 @@ export class MonitoringStack extends TerraformStack {
         logGroupName: this.trail.logGroup.name,
         topicArn: this.alertTopic.topic.arn,
         topicName: this.alertTopic.topic.name,
+        healthTopic: this.healthTopic && { arn: this.healthTopic.topic.arn, name: this.healthTopic.topic.name },
         ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? [])].map((r) => r.rule.name),
         deadLetterQueueName: this.realtime?.deadLetterQueueName,
         silenceMinutes: config.selfMonitoring.silenceMinutes,
@@ -211,6 +236,12 @@ export class MonitoringStack extends TerraformStack {
     new TerraformOutput(this, "trail_bucket", { value: this.trail.bucket.bucket, description: "S3 bucket with the trail's log files" });
     new TerraformOutput(this, "log_group_name", { value: this.trail.logGroup.name, description: "Log group the metric filters read" });
     new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopic.topic.arn, description: "SNS topic both alert paths publish to" });
+    if (this.healthTopic) {
+      new TerraformOutput(this, "health_topic_arn", {
+        value: this.healthTopic.topic.arn,
+        description: "SNS topic (no customer key) the alarms on the monitor itself also notify",
+      });
+    }
     new TerraformOutput(this, "alarm_names", {
       value: detectionIds.map((id) => this.accessAlarms.alarms[id].alarm.alarmName),
       description: "CloudWatch alarms on secret reads",
@@ -222,6 +253,12 @@ export class MonitoringStack extends TerraformStack {
         value: this.realtime.rules.map((r) => r.rule.name),
         description: "EventBridge rules of the real-time path",
       });
+      if (this.changeRealtime) {
+        new TerraformOutput(this, "change_rule_names", {
+          value: this.changeRealtime.rules.map((r) => r.rule.name),
+          description: "EventBridge rules alerting on changes to the trail and the monitoring",
+        });
+      }
       new TerraformOutput(this, "dead_letter_queue_url", {
         value: this.realtime.deadLetterQueue.url,
         description: "Alerts EventBridge could not publish end up here",
