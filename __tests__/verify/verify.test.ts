@@ -108,6 +108,60 @@ describe("verify: each link of a deployed stack", () => {
   });
 });
 
+describe("verify: the self-monitoring links (#10)", () => {
+  const HEALTH = "arn:aws:sns:us-east-1:111122223333:sam-x-health";
+  const CHANGE = "sam-x-change-done";
+  const WITH_SELF: StackOutputs = { ...OUT, health_topic_arn: HEALTH, change_rule_names: [CHANGE] };
+  const runSelf = () => verifyStack(clients, WITH_SELF, { now: () => NOW });
+  const DLQ = { Arn: "arn:aws:sqs:us-east-1:111122223333:sam-x-alert-dlq" };
+  beforeEach(() => {
+    healthy();
+    mocks.sns.on(ListSubscriptionsByTopicCommand, { TopicArn: HEALTH }).resolves({ Subscriptions: [{ SubscriptionArn: `${HEALTH}:99`, Protocol: "email", Endpoint: "oncall@example.com" }] });
+    mocks.sns.on(GetTopicAttributesCommand, { TopicArn: HEALTH }).resolves({ Attributes: {} });
+    mocks.events.on(DescribeRuleCommand, { Name: CHANGE }).resolves({ Name: CHANGE, State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" });
+  });
+
+  test("a healthy deployment passes: health topic subscriptions, no key on it, change rules enabled and targeting the topic", async () => {
+    const checks = await runSelf();
+    expect(failed(checks)).toEqual([]);
+    expect(checks.map((c) => c.link)).toEqual(
+      expect.arrayContaining([
+        "health topic has subscriptions",
+        "health subscription oncall@example.com",
+        "health topic has no customer key",
+        `change rule ${CHANGE} enabled`,
+        `change rule ${CHANGE} targets the topic`,
+      ]),
+    );
+    // The change rules' delivery is measured with the read rules'.
+    const queries = mocks.cloudwatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
+    expect(queries.map((q) => q.MetricStat?.Metric?.Dimensions?.[0].Value)).toContain(CHANGE);
+  });
+
+  const broken: [string, () => void, string, RegExp][] = [
+    ["a health topic without subscriptions", () => mocks.sns.on(ListSubscriptionsByTopicCommand, { TopicArn: HEALTH }).resolves({ Subscriptions: [] }), "health topic has subscriptions", /alert_emails/],
+    ["a pending health subscription", () => mocks.sns.on(ListSubscriptionsByTopicCommand, { TopicArn: HEALTH }).resolves({ Subscriptions: [{ SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "new@example.com" }] }), "health subscription new@example.com", /confirm the e-mail AWS sent to new@example\.com/],
+    ["a health topic put under a key", () => mocks.sns.on(GetTopicAttributesCommand, { TopicArn: HEALTH }).resolves({ Attributes: { KmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/abcd" } }), "health topic has no customer key", /must not depend on a key/],
+    ["a disabled change rule", () => mocks.events.on(DescribeRuleCommand, { Name: CHANGE }).resolves({ Name: CHANGE, State: "DISABLED" }), `change rule ${CHANGE} enabled`, /aws events enable-rule --name sam-x-change-done/],
+    ["a deleted change rule", () => mocks.events.on(DescribeRuleCommand, { Name: CHANGE }).resolves({}), `change rule ${CHANGE} enabled`, /re-apply/],
+    ["a change rule whose target was removed", () => mocks.events.on(ListTargetsByRuleCommand, { Rule: CHANGE }).resolves({ Targets: [] }), `change rule ${CHANGE} targets the topic`, /re-apply/],
+    ["a change rule redirected elsewhere as well", () => mocks.events.on(ListTargetsByRuleCommand, { Rule: CHANGE }).resolves({ Targets: [{ Id: "alert-topic", Arn: TOPIC, DeadLetterConfig: DLQ, InputTransformer: { InputTemplate: "x", InputPathsMap: {} } }, { Id: "x", Arn: "arn:aws:sns:us-east-1:444455556666:collector" }] }), `change rule ${CHANGE} targets the topic`, /a target elsewhere/],
+    ["a read rule redirected elsewhere as well", () => mocks.events.on(ListTargetsByRuleCommand, { Rule: "sam-x-read-role-pub" }).resolves({ Targets: [{ Id: "alert-topic", Arn: TOPIC, DeadLetterConfig: DLQ, InputTransformer: { InputTemplate: "x", InputPathsMap: {} } }, { Id: "x", Arn: "arn:aws:sns:us-east-1:444455556666:collector" }] }), "rule sam-x-read-role-pub targets the topic", /a target elsewhere/],
+  ];
+
+  test.each(broken)("%s is reported on its link with the remedy", async (_name, breakIt, link, remedy) => {
+    breakIt();
+    const f = failed(await runSelf());
+    expect(f.map((c) => c.link)).toEqual([link]);
+    expect(f[0].remedy).toMatch(remedy);
+  });
+
+  test("a plain ENABLED change rule still receives changes (write events): enabled", async () => {
+    mocks.events.on(DescribeRuleCommand, { Name: CHANGE }).resolves({ Name: CHANGE, State: "ENABLED" });
+    expect(failed(await runSelf())).toEqual([]);
+  });
+});
+
 describe("verify --fire", () => {
   beforeEach(healthy);
 

@@ -61,7 +61,9 @@ const LONGEST_KEY_ID = "mrk-0123456789abcdef0123456789abcdef";
 export const TAMPER_DETECTION_ID = "monitoring-changes";
 
 export function tamperDetection(scope: TamperScope): ReadDetection {
-  const allowed = expandPrincipals(scope.allowedChangers);
+  // A role acts only through its sessions: CloudTrail records `…:assumed-role/<name>/<session>` as the caller, never
+  // the role's own ARN, so only the sessions' form is worth its place in the filters' 1024 characters.
+  const allowed = expandPrincipals(scope.allowedChangers).filter((a) => !/^arn:[^:]+:iam::[^:]*:role\//.test(a));
   const p = scope.resourcePrefix;
   const branches: ReadBranch[] = [];
   // Refusal messages name the resource by ARN (events, cloudwatch, logs, sns, sqs) or as "role <name>" (iam); every

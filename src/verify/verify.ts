@@ -26,6 +26,10 @@ export interface StackOutputs {
   alert_topic_arn: string;
   alarm_names: string[];
   event_rule_names?: string[];
+  /** Rules alerting on changes to the trail and the monitoring (self-monitoring). */
+  change_rule_names?: string[];
+  /** The topic the alarms on the monitor itself also notify (self-monitoring). */
+  health_topic_arn?: string;
   dead_letter_queue_url?: string;
   secret_arn?: string;
 }
@@ -97,19 +101,30 @@ export async function verifyStack(c: Clients, out: StackOutputs, options: Verify
     checks.push(alarmCheck(name, alarm, out.alert_topic_arn));
   }
 
-  const subs = (await c.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: out.alert_topic_arn }))).Subscriptions ?? [];
-  const pending = subs.filter((s) => s.SubscriptionArn === "PendingConfirmation");
-  const confirmed = subs.filter((s) => s.SubscriptionArn && s.SubscriptionArn !== "PendingConfirmation");
-  add(subs.length > 0, "topic has subscriptions", `${subs.length} subscription(s)`, "subscribe an address: set alert_emails and re-apply");
-  for (const s of pending) {
-    add(false, `subscription ${s.Endpoint}`, "pending confirmation: no alert reaches this address",
-      `confirm the e-mail AWS sent to ${s.Endpoint} (check spam), or re-apply to send it again`);
-  }
-  for (const s of confirmed) add(true, `subscription ${s.Endpoint}`, `confirmed (${s.Protocol})`);
+  const subscriptions = async (topicArn: string, prefix: string, what: string) => {
+    const subs = (await c.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions ?? [];
+    const pending = subs.filter((s) => s.SubscriptionArn === "PendingConfirmation");
+    const confirmed = subs.filter((s) => s.SubscriptionArn && s.SubscriptionArn !== "PendingConfirmation");
+    add(subs.length > 0, `${prefix}topic has subscriptions`, `${subs.length} subscription(s)`, "subscribe an address: set alert_emails and re-apply");
+    for (const s of pending) {
+      add(false, `${prefix}subscription ${s.Endpoint}`, `pending confirmation: no ${what} reaches this address`,
+        `confirm the e-mail AWS sent to ${s.Endpoint} (check spam), or re-apply to send it again`);
+    }
+    for (const s of confirmed) add(true, `${prefix}subscription ${s.Endpoint}`, `confirmed (${s.Protocol})`);
+  };
+  await subscriptions(out.alert_topic_arn, "", "alert");
   const attributes = (await c.sns.send(new GetTopicAttributesCommand({ TopicArn: out.alert_topic_arn }))).Attributes ?? {};
   const awsManaged = /alias\/aws\/sns/.test(attributes.KmsMasterKeyId ?? "");
   add(!awsManaged, "topic key lets alarms publish", attributes.KmsMasterKeyId ? `key ${attributes.KmsMasterKeyId}` : "unencrypted",
     "CloudWatch alarms cannot publish under alias/aws/sns: use the stack's customer-managed key");
+  if (out.health_topic_arn) {
+    // The alarms on the monitor itself also notify the health topic: it must reach someone, and must not depend on the
+    // alert topic's key (a broken key policy would silence the alarms that report it).
+    await subscriptions(out.health_topic_arn, "health ", "health alarm");
+    const health = (await c.sns.send(new GetTopicAttributesCommand({ TopicArn: out.health_topic_arn }))).Attributes ?? {};
+    add(!health.KmsMasterKeyId, "health topic has no customer key", health.KmsMasterKeyId ? `key ${health.KmsMasterKeyId}` : "unencrypted (carries no secret data)",
+      "re-apply the stack: the health topic must not depend on a key whose policy could silence the alarms that report it");
+  }
 
   for (const rule of out.event_rule_names ?? []) {
     const r = await c.events.send(new DescribeRuleCommand({ Name: rule }));
@@ -117,9 +132,23 @@ export async function verifyStack(c: Clients, out: StackOutputs, options: Verify
       `aws events put-rule --name ${rule} --event-bus-name default --state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (or re-apply): a plain ENABLED rule never sees GetSecretValue`);
     const targets = (await c.events.send(new ListTargetsByRuleCommand({ Rule: rule }))).Targets ?? [];
     const t = targets.find((x) => x.Arn === out.alert_topic_arn);
-    add(t !== undefined && t.DeadLetterConfig?.Arn !== undefined && t.InputTransformer !== undefined, `rule ${rule} targets the topic`,
-      t ? `dead-letter queue ${t.DeadLetterConfig?.Arn ? "set" : "MISSING"}, message ${t.InputTransformer ? "rendered" : "RAW"}` : "no target on the alert topic",
-      "re-apply the stack: the target, its input transformer or its dead-letter queue was removed");
+    // PutTargets can add a target elsewhere: every read alert (who read which secret) would go there too.
+    const foreign = targets.filter((x) => x.Arn !== out.alert_topic_arn);
+    add(t !== undefined && t.DeadLetterConfig?.Arn !== undefined && t.InputTransformer !== undefined && foreign.length === 0, `rule ${rule} targets the topic`,
+      t ? `dead-letter queue ${t.DeadLetterConfig?.Arn ? "set" : "MISSING"}, message ${t.InputTransformer ? "rendered" : "RAW"}${foreign.length ? `, also sends to ${foreign.map((x) => x.Arn).join(", ")}` : ""}` : "no target on the alert topic",
+      "re-apply the stack: the target, its input transformer or its dead-letter queue was changed (a target elsewhere may forward alert content)");
+  }
+  for (const rule of out.change_rule_names ?? []) {
+    const r = await c.events.send(new DescribeRuleCommand({ Name: rule }));
+    // Changes are write events, which a plain ENABLED rule receives too; DISABLED (or a deleted rule) is the tampering.
+    add(r.State === "ENABLED" || r.State === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", `change rule ${rule} enabled`, `state ${r.State ?? "missing"}`,
+      `changes to the monitor go unseen on the real-time path: re-apply the stack (or aws events enable-rule --name ${rule}), and look for who disabled it (the monitoring-changes alarm)`);
+    const targets = (await c.events.send(new ListTargetsByRuleCommand({ Rule: rule }))).Targets ?? [];
+    const t = targets.find((x) => x.Arn === out.alert_topic_arn);
+    const foreign = targets.filter((x) => x.Arn !== out.alert_topic_arn);
+    add(t !== undefined && t.DeadLetterConfig?.Arn !== undefined && t.InputTransformer !== undefined && foreign.length === 0, `change rule ${rule} targets the topic`,
+      t ? `dead-letter queue ${t.DeadLetterConfig?.Arn ? "set" : "MISSING"}, message ${t.InputTransformer ? "rendered" : "RAW"}${foreign.length ? `, also sends to ${foreign.map((x) => x.Arn).join(", ")}` : ""}` : "no target on the alert topic",
+      "re-apply the stack: the target, its input transformer or its dead-letter queue was changed (a target elsewhere may forward alert content)");
   }
   checks.push(...(await deliveryChecks(c, out, now)));
   return checks;
@@ -131,7 +160,7 @@ export async function verifyStack(c: Clients, out: StackOutputs, options: Verify
  * dead-letter queue — nowhere else.
  */
 async function deliveryChecks(c: Clients, out: StackOutputs, now: number): Promise<Check[]> {
-  const rules = out.event_rule_names ?? [];
+  const rules = [...(out.event_rule_names ?? []), ...(out.change_rule_names ?? [])];
   const queue = out.dead_letter_queue_url?.split("/").pop();
   if (rules.length === 0 && !queue) return [];
   const day = 86_400_000;

@@ -114,3 +114,18 @@ run "demo_secret_value_never_reaches_state" {
     error_message = "a write-only value needs secret_string_wo_version to be applied"
   }
 }
+
+# The monitor watches itself: rules alerting on changes to the trail and the monitoring (applied, refused with and
+# without an error message), and a health topic for the alarms on the monitor itself.
+run "self_monitoring_has_change_rules_and_a_health_topic" {
+  command = apply
+
+  assert {
+    condition     = length(output.change_rule_names) >= 3
+    error_message = "expected change rules for applied changes, refusals with an errorMessage and refusals without one"
+  }
+  assert {
+    condition     = can(regex("^arn:aws:sns:", output.health_topic_arn))
+    error_message = "the health topic must exist"
+  }
+}
