@@ -94,6 +94,22 @@ describe("fixtures", () => {
   });
 });
 
+describe("README", () => {
+  // IAM action prefixes of the event sources, as the README's table names the calls.
+  const PREFIXES: Record<string, string> = { "monitoring.amazonaws.com": "cloudwatch" };
+  test("the table \"How could someone switch this off\" has one row per watched call, and no other", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## How could someone switch this off"), readme.indexOf("\n## ", readme.indexOf("## How could someone switch this off") + 3));
+    const rows = section.split("\n").filter((l) => /^\| `[a-z0-9]+:[A-Za-z]+`/.test(l));
+    const calls = tamperCalls(stack.tamper!);
+    for (const c of calls) {
+      const name = `${PREFIXES[c.eventSource] ?? c.eventSource.split(".")[0]}:${c.eventName}`;
+      expect({ name, rows: rows.filter((r) => r.includes(`\`${name}\``) || r.includes(`recorded as \`${c.eventName}\``)).length }).toEqual({ name, rows: 1 });
+    }
+    expect(rows).toHaveLength(calls.length);
+  });
+});
+
 describe("replayed through the synthesized stack", () => {
   test.each(CASES)("%s #%i (%s): expected verdict on both paths", (file, i, _role, record) => {
     expect({ file, i, ...changeOutcome(evaluateRecord(model, record)) }).toEqual({ file, i, ...WANT[expected[file][i]] });

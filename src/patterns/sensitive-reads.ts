@@ -404,7 +404,7 @@ export interface AlertVariant {
  * (each event matches exactly one variant), so a message never has to print a field the record lacks.
  *
  * Reads split by identity and network shape, so the message can say who and from where in plain words. Changes to
- * the monitor (`tamper`) watch some forty calls of eight services: split the same way they would need about thirty
+ * the monitor (`tamper`) watch some fifty calls of nine services: split the same way they would need about thirty
  * rules, so their message prints the caller's whole `userIdentity` and network instead, in one rule per outcome (or
  * a few, when the calls do not fit one pattern). Refusals split by whether the record carries `errorMessage`, which
  * names the resource when the request parameters do not.
