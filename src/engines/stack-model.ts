@@ -169,6 +169,17 @@ export interface RecordVerdict {
 
 const NOTHING: string[] = [];
 
+/**
+ * Whether a CloudTrail record (not an EventBridge envelope) with this eventSource and eventName can match any
+ * filter or rule of the model; false means evaluateRecord only decides its delivery. Undefined when the model
+ * pins neither, so every record can match. The replay skips parsing records it rules out.
+ */
+export function recordRelevance(model: StackModel): ((eventSource: string, eventName: string) => boolean) | undefined {
+  const { relevantEventSources: sources, relevantEventNames: names } = model;
+  if (!sources && !names) return undefined;
+  return (eventSource, eventName) => (!sources || sources.has(eventSource)) && (!names || names.has(eventName));
+}
+
 export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): RecordVerdict {
   const delivered = trailDelivers(model.trail, record);
   if (
@@ -176,6 +187,7 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
     ((model.relevantEventSources && !model.relevantEventSources.has(record.eventSource as string)) ||
       (model.relevantEventNames && !model.relevantEventNames.has(record.eventName as string)))
   ) {
+    // The records recordRelevance rules out.
     return { delivered, filters: NOTHING, metrics: NOTHING, rules: [] };
   }
   let text: string | undefined;

@@ -72,11 +72,15 @@ function printRecord(r: RecordResult, all: boolean): void {
   if (!all && r.filters.length === 0 && r.rules.length === 0) return;
   const where = `${r.file}#${r.index}`;
   const paths = [r.filters.length ? `metric: ${r.filters.join(", ")}` : "", r.rules.length ? `real-time: ${r.rules.map((h) => h.rule).join(", ")}` : ""].filter(Boolean);
-  console.log(`${r.eventTime ?? "(no time)"}  ${r.eventSource} ${r.eventName}  ${where}`);
-  console.log(`  ${paths.join(" | ") || (r.delivered ? "no match" : "not delivered to the log group by the trail")}`);
+  const lines = [
+    `${r.eventTime ?? "(no time)"}  ${r.eventSource} ${r.eventName}  ${where}`,
+    `  ${paths.join(" | ") || (r.delivered ? "no match" : "not delivered to the log group by the trail")}`,
+  ];
   for (const hit of r.rules) {
-    if (hit.message) console.log(hit.message.replace(/^/gm, "    | "));
+    if (hit.message) lines.push(hit.message.replace(/^/gm, "    | "));
   }
+  // One write per record: a replay can print tens of thousands of them.
+  console.log(lines.join("\n"));
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

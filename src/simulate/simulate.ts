@@ -7,8 +7,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { alarmSpecFromTerraform, alarmTimeline, AlarmTimeline, MetricSeries } from "../engines/alarm-model";
-import { batchesOf, batchesOfFile, inputFiles, Malformed, StreamItem } from "../engines/record-stream";
-import { evaluateRecord, RuleHit, stackModel, StackModel } from "../engines/stack-model";
+import { batchesOf, batchesOfFile, inputFiles, Malformed, QuickScanner, SkippedRecord, StreamItem } from "../engines/record-stream";
+import { evaluateRecord, recordRelevance, RuleHit, stackModel, StackModel, trailDelivers } from "../engines/stack-model";
 
 export interface RecordResult {
   readonly type: "record";
@@ -46,6 +46,11 @@ export interface SimulationOptions {
   readonly wholeFileLimit?: number;
   /** Worker threads for several input files; 1 evaluates in this thread. @default the machine's cores, at most 4 */
   readonly workers?: number;
+  /**
+   * Read CloudTrail log files with the quick scan, which skips parsing records no filter or rule can match (same
+   * results). false parses every record. @default true
+   */
+  readonly quickScan?: boolean;
 }
 
 export interface Simulation {
@@ -101,21 +106,12 @@ export class Accumulator {
       onMalformed?.(item.value);
       return undefined;
     }
+    if (item.kind === "skipped") return this.skipped(item.value, all);
     const { record, envelope, file, index } = item.value;
     const c = this.counts;
     c.records++;
     const verdict = evaluateRecord(this.model, record, envelope);
-    const time = parseEventTime(record.eventTime ?? envelope?.time);
-    if (time === undefined) c.undated++;
-    if (verdict.delivered) {
-      c.delivered++;
-      const minute = time === undefined ? NaN : time - (time % 60_000);
-      if (time !== undefined && minute !== this.lastIngestedMinute) {
-        // Presence is what counts: one mark per minute is enough, however many records it holds.
-        if (!this.ingested.has(minute)) this.ingested.add(minute, 0);
-        this.lastIngestedMinute = minute;
-      }
-    }
+    const time = this.timeOf(record.eventTime ?? envelope?.time, verdict.delivered);
     if (time !== undefined) {
       for (const f of verdict.filters) {
         const key = this.metricOfFilter.get(f)!;
@@ -139,6 +135,54 @@ export class Accumulator {
       filters: verdict.filters,
       rules: verdict.rules,
     };
+  }
+
+  /**
+   * A quick scanner for this model's records, or undefined when every record can match something. With `all`
+   * false, skipped records are counted as they are read, without items.
+   */
+  scanner(all: boolean): QuickScanner | undefined {
+    const relevance = recordRelevance(this.model);
+    if (!relevance) return undefined;
+    return new QuickScanner(relevance, all ? undefined : (r) => void this.skipped(r, false));
+  }
+
+  /**
+   * A record the quick scan skipped: what evaluate gives for it parsed. Nothing can match it (recordRelevance),
+   * so only its delivery and minute count.
+   */
+  private skipped(r: SkippedRecord, all: boolean): RecordResult | undefined {
+    this.counts.records++;
+    const delivered = trailDelivers(this.model.trail, r);
+    this.timeOf(r.eventTime, delivered);
+    if (!all) return undefined;
+    return { type: "record", file: r.file, index: r.index, eventName: r.eventName, eventSource: r.eventSource, eventTime: r.eventTime, delivered, filters: [], rules: [] };
+  }
+
+  private lastTimeText: unknown = undefined;
+  private lastTime: number | undefined = undefined;
+
+  /** A record's time (counting it undated when it has none); a delivered record marks its minute as ingested. */
+  private timeOf(eventTime: unknown, delivered: boolean): number | undefined {
+    // Records of the same second share their eventTime: parse it once.
+    let time: number | undefined;
+    if (eventTime === this.lastTimeText && typeof eventTime === "string") time = this.lastTime;
+    else {
+      time = parseEventTime(eventTime);
+      this.lastTimeText = eventTime;
+      this.lastTime = time;
+    }
+    if (time === undefined) this.counts.undated++;
+    if (delivered) {
+      this.counts.delivered++;
+      const minute = time === undefined ? NaN : time - (time % 60_000);
+      if (time !== undefined && minute !== this.lastIngestedMinute) {
+        // Presence is what counts: one mark per minute is enough, however many records it holds.
+        if (!this.ingested.has(minute)) this.ingested.add(minute, 0);
+        this.lastIngestedMinute = minute;
+      }
+    }
+    return time;
   }
 
   /** Plain data for posting between threads. */
@@ -185,9 +229,11 @@ export async function simulate(tf: Record<string, any>, inputs: readonly string[
   for (const m of unreadable) acc.evaluate({ kind: "malformed", value: m }, options.onMalformed);
   const workers = Math.min(options.workers ?? Math.min(availableParallelism(), 4), files.length);
   if (workers <= 1) {
-    for await (const batch of batchesOf(files, options.wholeFileLimit)) {
+    const wanted = all && options.onRecord !== undefined;
+    const scanner = options.quickScan === false ? undefined : acc.scanner(wanted);
+    for await (const batch of batchesOf(files, options.wholeFileLimit, scanner)) {
       for (const item of batch) {
-        const r = acc.evaluate(item, options.onMalformed, all && options.onRecord !== undefined);
+        const r = acc.evaluate(item, options.onMalformed, wanted);
         if (r && options.onRecord) options.onRecord(r);
       }
     }
@@ -222,15 +268,17 @@ export interface WorkerTask {
   files: [number, string][];
   all: boolean;
   wholeFileLimit?: number;
+  quickScan: boolean;
 }
 
 /** The work one thread does: evaluate its files in order, posting each file's results. */
 export async function runTask(task: WorkerTask, post: (m: WorkerMessage) => void): Promise<void> {
   const acc = new Accumulator(stackModel(task.tf));
+  const scanner = task.quickScan ? acc.scanner(task.all) : undefined;
   for (const [fileIndex, file] of task.files) {
     const records: RecordResult[] = [];
     const malformed: Malformed[] = [];
-    for await (const batch of batchesOfFile(file, task.wholeFileLimit)) {
+    for await (const batch of batchesOfFile(file, task.wholeFileLimit, scanner)) {
       for (const item of batch) {
         const r = acc.evaluate(item, (m) => malformed.push(m), task.all);
         if (r) records.push(r);
@@ -267,6 +315,7 @@ async function inWorkers(tf: Record<string, any>, files: string[], count: number
       files: files.map((f, i) => [i, f] as [number, string]).filter(([i]) => i % count === w),
       all: all && options.onRecord !== undefined,
       wholeFileLimit: options.wholeFileLimit,
+      quickScan: options.quickScan !== false,
     };
     return new Promise<void>((resolve, reject) => {
       const worker = startWorker(task);
