@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { App } from "cdktf";
+import { record as generated } from "../../scripts/generate-trail";
 import { buildApp } from "../../src/app";
 import { HELP, main } from "../../src/simulate/cli";
 import { config } from "../helpers";
@@ -91,6 +93,36 @@ describe("simulate CLI over the synthesized stack", () => {
     expect(stderr).not.toMatch(/EPIPE|Error/);
     expect(code).toBe(0);
   }, 60_000);
+
+  test("--json through a pipe delivers every line, and worker threads print what one thread prints", async () => {
+    // Several gzipped log files, enough output that the pipe is still full when the replay ends.
+    const tree = join(outdir, "piped");
+    const fixtures = readdirSync(OWN_FIXTURES).filter((f) => f.endsWith(".json") && f !== "expected.json").map((f) => JSON.parse(readFileSync(join(OWN_FIXTURES, f), "utf8")));
+    mkdirSync(tree, { recursive: true });
+    for (let f = 0; f < 4; f++) {
+      const records = [...Array.from({ length: 3000 }, (_, i) => generated(f * 3000 + i, 12_000)), ...fixtures];
+      writeFileSync(join(tree, `log-${f}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
+    }
+    const total = 4 * (3000 + fixtures.length);
+    const piped = async (workers: string) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "src/simulate/cli.ts", "--events", tree, "--out", outdir, "--json", "--workers", workers], {
+        cwd: join(__dirname, "..", ".."),
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+      return { code, lines: out.trimEnd().split("\n") };
+    };
+    const one = await piped("1");
+    expect(one.code).toBe(0);
+    expect(one.lines.filter((l) => l.startsWith('{"type":"record"'))).toHaveLength(total);
+    expect(JSON.parse(one.lines.at(-1)!)).toMatchObject({ type: "summary", records: total, malformed: 0 });
+    expect(JSON.parse(one.lines.at(-1)!).matched).toBeGreaterThanOrEqual(4 * fixtures.length - 8);
+    const two = await piped("2");
+    expect(two.code).toBe(0);
+    expect(two.lines).toEqual(one.lines);
+  }, 120_000);
 
   test("npm run -s simulate -- … --json writes JSON Lines only: no npm banner (as the README's commands use it)", () => {
     const root = join(__dirname, "..", "..");

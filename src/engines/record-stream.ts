@@ -5,8 +5,9 @@
  * Given a QuickScanner, CloudTrail log files are read by a quick scan instead: records that nothing can match are
  * validated and skipped without being parsed. Pure Node: no cdktf imports.
  */
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { createReadStream, readdirSync, ReadStream, statSync } from "node:fs";
 import { join } from "node:path";
+import { pipeline, Readable } from "node:stream";
 import { createGunzip, ZlibOptions } from "node:zlib";
 
 export interface StreamedRecord {
@@ -187,12 +188,13 @@ export const WHOLE_FILE_PARSE_LIMIT = 16 * 1024 * 1024;
  * (`{"Records":[…]}`) is read by the quick scan: records nothing can match come as `skipped` items (or go to the
  * scanner's onSkipped), the rest as parsed records, and otherwise the items are those the full parse gives.
  */
-export async function* batchesOfFile(file: string, wholeFileLimit = WHOLE_FILE_PARSE_LIMIT, scanner?: QuickScanner): AsyncGenerator<StreamItem[]> {
-  // Large read and inflate chunks: fewer buffers to allocate, concatenate and collect (a CloudTrail log file of a
-  // few megabytes inflates into one). The inflated side buffers a few chunks, so inflating (on libuv's pool) runs
-  // ahead while this thread reads records.
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const source = /\.gz$/i.test(file) ? raw.pipe(createGunzip({ chunkSize: 1 << 20, readableHighWaterMark: 8 << 20 } as ZlibOptions)) : raw;
+export async function* batchesOfFile(
+  file: string,
+  wholeFileLimit = WHOLE_FILE_PARSE_LIMIT,
+  scanner?: QuickScanner,
+  opened: OpenedFile = openFile(file),
+): AsyncGenerator<StreamItem[]> {
+  const { raw, source } = opened;
   const buffered: Buffer[] = [];
   let bufferedBytes = 0;
   let splitter: JsonValueSplitter | undefined;
@@ -256,6 +258,42 @@ export async function* batchesOfFile(file: string, wholeFileLimit = WHOLE_FILE_P
   if (!complete) tail.push({ kind: "malformed", value: { file, index, reason: "truncated JSON at end of file" } });
   else if (index === 0) tail.push({ kind: "malformed", value: { file, reason: "no JSON record in file" } });
   yield tail;
+}
+
+/** A file being read: its bytes, inflated when gzipped. */
+export interface OpenedFile {
+  readonly raw: ReadStream;
+  readonly source: Readable;
+}
+
+/**
+ * Starts reading a file. A gzipped file inflates on libuv's pool into a buffer of a few megabytes (a CloudTrail log
+ * file whole) before anyone reads it, so opening the next file while reading this one overlaps the two. Errors
+ * (unreadable file, bad gzip) come out of `source` when it is read.
+ */
+export function openFile(file: string): OpenedFile {
+  // Large read and inflate chunks: fewer buffers to allocate, concatenate and collect.
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (!/\.gz$/i.test(file)) return { raw, source: raw };
+  const gunzip = createGunzip({ chunkSize: 1 << 20, readableHighWaterMark: 8 << 20 } as ZlibOptions);
+  pipeline(raw, gunzip, () => undefined);
+  return { raw, source: gunzip };
+}
+
+/** Reads files one after another, the next one opened (and inflating) while the current one is read. */
+export async function* batchesOfFiles(files: readonly string[], wholeFileLimit = WHOLE_FILE_PARSE_LIMIT, scanner?: QuickScanner): AsyncGenerator<[number, StreamItem[]]> {
+  let next = files.length > 0 ? openFile(files[0]) : undefined;
+  try {
+    for (let k = 0; k < files.length; k++) {
+      const current = next!;
+      next = k + 1 < files.length && /\.gz$/i.test(files[k + 1]) ? openFile(files[k + 1]) : undefined;
+      for await (const batch of batchesOfFile(files[k], wholeFileLimit, scanner, current)) yield [k, batch];
+      if (!next && k + 1 < files.length) next = openFile(files[k + 1]);
+    }
+  } finally {
+    next?.source.destroy();
+    next?.raw.destroy();
+  }
 }
 
 /**
@@ -331,7 +369,7 @@ export async function* batchesOf(paths: readonly string[], wholeFileLimit = WHOL
       yield [{ kind: "malformed", value: { file: p, reason: `unreadable: ${(err as Error).message}` } }];
       continue;
     }
-    for (const f of files) yield* batchesOfFile(f, wholeFileLimit, scanner);
+    for await (const [, batch] of batchesOfFiles(files, wholeFileLimit, scanner)) yield batch;
   }
 }
 

@@ -148,11 +148,10 @@ if (require.main === module) {
     if (err.code === "EPIPE") process.exit(0);
     throw err;
   });
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error(`simulate: ${(err as Error).message}`);
-      process.exit(2);
-    },
-  );
+  // Writes to a pipe are asynchronous: exit once what was printed has been handed over, not before.
+  const exit = (code: number) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+  main(process.argv.slice(2)).then(exit, (err) => {
+    console.error(`simulate: ${(err as Error).message}`);
+    exit(2);
+  });
 }

@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { alarmSpecFromTerraform, alarmTimeline, AlarmTimeline, MetricSeries } from "../engines/alarm-model";
-import { batchesOf, batchesOfFile, inputFiles, Malformed, QuickScanner, SkippedRecord, StreamItem } from "../engines/record-stream";
+import { batchesOfFiles, inputFiles, Malformed, QuickScanner, SkippedRecord, StreamItem } from "../engines/record-stream";
 import { evaluateRecord, recordRelevance, RuleHit, stackModel, StackModel, trailDelivers } from "../engines/stack-model";
 
 export interface RecordResult {
@@ -214,8 +214,6 @@ export interface AccumulatorData {
 const metricKey = (namespace: string, name: string) => `${namespace}\u0000${name}`;
 
 export async function simulate(tf: Record<string, any>, inputs: readonly string[], options: SimulationOptions = {}): Promise<Simulation> {
-  const model = stackModel(tf);
-  const acc = new Accumulator(model);
   const all = options.allRecords ?? true;
   const files: string[] = [];
   const unreadable: Malformed[] = [];
@@ -226,19 +224,25 @@ export async function simulate(tf: Record<string, any>, inputs: readonly string[
       unreadable.push({ file: p, reason: `unreadable: ${(err as Error).message}` });
     }
   }
-  for (const m of unreadable) acc.evaluate({ kind: "malformed", value: m }, options.onMalformed);
   const workers = Math.min(options.workers ?? Math.min(availableParallelism(), 4), files.length);
-  if (workers <= 1) {
+  // Worker threads build their own model: start them before this thread builds its own. Their first message can
+  // only arrive once this synchronous part is over, so the unreadable inputs are still reported first.
+  const fromWorkers = workers > 1 ? inWorkers(tf, files, workers, options) : undefined;
+  fromWorkers?.catch(() => undefined); // awaited below; a failure surfaces there
+  const model = stackModel(tf);
+  const acc = new Accumulator(model);
+  for (const m of unreadable) acc.evaluate({ kind: "malformed", value: m }, options.onMalformed);
+  if (fromWorkers) {
+    for (const data of await fromWorkers) acc.merge(data);
+  } else {
     const wanted = all && options.onRecord !== undefined;
     const scanner = options.quickScan === false ? undefined : acc.scanner(wanted);
-    for await (const batch of batchesOf(files, options.wholeFileLimit, scanner)) {
+    for await (const [, batch] of batchesOfFiles(files, options.wholeFileLimit, scanner)) {
       for (const item of batch) {
         const r = acc.evaluate(item, options.onMalformed, wanted);
         if (r && options.onRecord) options.onRecord(r);
       }
     }
-  } else {
-    await inWorkers(tf, files, workers, acc, options);
   }
   return finish(model, acc);
 }
@@ -275,17 +279,23 @@ export interface WorkerTask {
 export async function runTask(task: WorkerTask, post: (m: WorkerMessage) => void): Promise<void> {
   const acc = new Accumulator(stackModel(task.tf));
   const scanner = task.quickScan ? acc.scanner(task.all) : undefined;
-  for (const [fileIndex, file] of task.files) {
-    const records: RecordResult[] = [];
-    const malformed: Malformed[] = [];
-    for await (const batch of batchesOfFile(file, task.wholeFileLimit, scanner)) {
-      for (const item of batch) {
-        const r = acc.evaluate(item, (m) => malformed.push(m), task.all);
-        if (r) records.push(r);
-      }
+  let records: RecordResult[] = [];
+  let malformed: Malformed[] = [];
+  let current = 0;
+  const files = task.files.map(([, file]) => file);
+  const done = (k: number) => {
+    post({ type: "file", fileIndex: task.files[k][0], records, malformed });
+    records = [];
+    malformed = [];
+  };
+  for await (const [k, batch] of batchesOfFiles(files, task.wholeFileLimit, scanner)) {
+    for (; current < k; current++) done(current);
+    for (const item of batch) {
+      const r = acc.evaluate(item, (m) => malformed.push(m), task.all);
+      if (r) records.push(r);
     }
-    post({ type: "file", fileIndex, records, malformed });
   }
+  for (; current < files.length; current++) done(current);
   post({ type: "done", data: acc.export() });
 }
 
@@ -296,7 +306,9 @@ function startWorker(task: WorkerTask): Worker {
   return new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: task });
 }
 
-async function inWorkers(tf: Record<string, any>, files: string[], count: number, acc: Accumulator, options: SimulationOptions): Promise<void> {
+/** Runs the files on `count` worker threads, reporting their records in input order; their accumulated data. */
+async function inWorkers(tf: Record<string, any>, files: string[], count: number, options: SimulationOptions): Promise<AccumulatorData[]> {
+  const data: AccumulatorData[] = [];
   const pending = new Map<number, { records: RecordResult[]; malformed: Malformed[] }>();
   let next = 0;
   const flush = () => {
@@ -324,7 +336,7 @@ async function inWorkers(tf: Record<string, any>, files: string[], count: number
           pending.set(m.fileIndex, { records: m.records, malformed: m.malformed });
           flush();
         } else {
-          acc.merge(m.data);
+          data.push(m.data);
           resolve();
         }
       });
@@ -334,4 +346,5 @@ async function inWorkers(tf: Record<string, any>, files: string[], count: number
   });
   await Promise.all(runs);
   flush();
+  return data;
 }
