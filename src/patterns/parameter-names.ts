@@ -31,7 +31,9 @@ export function parameterMatchers(name: string): ParameterMatchers {
     name,
     exact: [name],
     // name:version / name:label selectors, and the ARN with or without a selector.
-    wildcards: [`${name}:*`, `arn:*:ssm:*:*:${arnTail}`, `arn:*:ssm:*:*:${arnTail}:*`],
+    // Leading `*` only (not `arn:*:ssm:*:*:…`): a mid-value `*` is the form CloudWatch's older syntax page called
+    // literal, and each inner `*` adds to the complexity EventBridge refuses beyond a limit.
+    wildcards: [`${name}:*`, `*:${arnTail}`, `*:${arnTail}:*`],
     ancestorPaths,
   };
 }

@@ -459,7 +459,7 @@ function eventBranch(b: ReadBranch, resource: ResourceMatch | undefined, v: Aler
     // exactly, and secret names cannot contain `*`.
     mergeInto(branch, nest(resource.field, [{ "anything-but": { wildcard: [...resource.exact, ...resource.wildcards] } }]));
   } else if (resource) {
-    const values = [...resource.exact, ...resource.wildcards.map((w) => ({ wildcard: w }))];
+    const values = [...resource.exact, ...resource.wildcards.map(eventMatcher)];
     mergeInto(branch, nest(resource.field, values));
   }
   // A match on errorMessage already requires it; other alternatives say which side of the split they are on here,
@@ -582,6 +582,18 @@ function mergeInto(target: Record<string, unknown>, extra: Record<string, unknow
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/**
+ * A `*` glob as the cheapest EventBridge matcher that means the same: `X*` as `prefix`, `*X` as `suffix`, anything
+ * else as `wildcard`. EventBridge refuses rules whose wildcards are "too complex" (PutRule ValidationException; the
+ * measure is event-ruler's), and prefix and suffix do not count towards it.
+ */
+export function eventMatcher(glob: string): Record<string, string> {
+  const stars = glob.split("*").length - 1;
+  if (stars === 1 && glob.endsWith("*") && glob.length > 1) return { prefix: glob.slice(0, -1) };
+  if (stars === 1 && glob.startsWith("*") && glob.length > 1) return { suffix: glob.slice(1) };
+  return { wildcard: glob };
+}
 
 /** EventBridge's default limit on an event pattern's length (adjustable to 4096 by a quota request). */
 export const MAX_EVENT_PATTERN_LENGTH = 2048;
