@@ -1,4 +1,5 @@
-import { readDetections, variantEventPatterns } from "../../src/patterns/sensitive-reads";
+import { MAX_WILDCARD_COMPLEXITY, readDetections, variantEventPatterns } from "../../src/patterns/sensitive-reads";
+import { eventPatternWildcardComplexity } from "../../src/engines/event-pattern";
 import { only, resources, synthMonitoring, Synthesized, tfType, TerraformJson, topicPolicyOf } from "../helpers";
 
 /** The rules of the read path (change rules are tested with self-monitoring). */
@@ -134,6 +135,15 @@ describe("RealtimeAlerts", () => {
     expect(secretIds).toEqual(expect.arrayContaining(many.map((m) => m.id)));
     const policy = JSON.parse(topicPolicyOf(big.tf, "sam-test0001-alerts").policy);
     expect(policy.Statement.find((x: any) => x.Sid === "DenyOtherEventBridgeRules").Condition.ArnNotEquals["aws:SourceArn"]).toHaveLength(rules.length);
+  });
+
+  test("every rule stays within the wildcard complexity EventBridge accepts: many secrets are packed into more rules", () => {
+    // PutRule refuses wildcard patterns it finds too complex; the measure is event-ruler's (src/engines/event-pattern.ts).
+    const many = synthMonitoring({ monitoredSecrets: Array.from({ length: 40 }, (_, i) => ({ id: `team/app-${i}/db`, allowedReaders: ["arn:aws:sts::123456789012:assumed-role/app/*"] })) });
+    const rules = resources(many.tf, "aws_cloudwatch_event_rule");
+    const scores = rules.map((r) => eventPatternWildcardComplexity(JSON.parse(r.event_pattern)));
+    expect(Math.max(...scores)).toBeLessThanOrEqual(MAX_WILDCARD_COMPLEXITY);
+    expect(rules.filter((r) => /-read-role-pub-\d+$/.test(r.name)).length).toBeGreaterThan(1);
   });
 
   test("one branch too long for any rule is refused with the reason", () => {

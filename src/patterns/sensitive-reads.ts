@@ -4,6 +4,7 @@
  * Pure: no cdktf imports; the offline engines evaluate exactly what these functions return.
  */
 import * as fp from "./filter-pattern";
+import { eventPatternWildcardComplexity } from "../engines/event-pattern";
 import { MAX_NAMES_PER_GET_PARAMETERS, parameterMatchers } from "./parameter-names";
 import { secretIdMatchers } from "./secret-ids";
 
@@ -491,10 +492,12 @@ export function variantEventPatterns(
   if (branchList.length === 0) throw new Error(`no detection has outcome ${v.outcome}`);
   const longestValues = Object.assign({}, ...wanted.map((d) => d.longestValues ?? {}));
   const size = (bs: ReadBranch[]) => measured({ longestValues }, JSON.stringify(patternForBranches(bs, v)));
+  const complexity = (bs: ReadBranch[]) => eventPatternWildcardComplexity(patternForBranches(bs, v));
+  const fits = (bs: ReadBranch[]) => size(bs) <= maxLength && complexity(bs) <= MAX_WILDCARD_COMPLEXITY;
   const packs: ReadBranch[][] = [];
   let current: ReadBranch[] = [];
   for (const b of branchList) {
-    if (current.length > 0 && size([...current, b]) > maxLength) {
+    if (current.length > 0 && !fits([...current, b])) {
       packs.push(current);
       current = [];
     }
@@ -502,6 +505,11 @@ export function variantEventPatterns(
     if (size(current) > maxLength) {
       throw new Error(
         `the event pattern for ${variantKey(v)} needs ${size(current)} characters for one ${b.eventSource} branch, EventBridge allows ${maxLength}; shorten the allow-lists`,
+      );
+    }
+    if (complexity(current) > MAX_WILDCARD_COMPLEXITY) {
+      throw new Error(
+        `the event pattern for ${variantKey(v)} has wildcards too complex for EventBridge in one ${b.eventSource} branch (score ${complexity(current)}, at most ${MAX_WILDCARD_COMPLEXITY}); use fewer wildcards in the allow-lists`,
       );
     }
   }
@@ -594,6 +602,13 @@ export function eventMatcher(glob: string): Record<string, string> {
   if (stars === 1 && glob.startsWith("*") && glob.length > 1) return { suffix: glob.slice(1) };
   return { wildcard: glob };
 }
+
+/**
+ * EventBridge refuses a rule whose wildcards are too complex and does not publish the limit; it is event-ruler's
+ * measure, and rules scoring up to 8 are known to be accepted (see `eventPatternWildcardComplexity`). Branches are
+ * packed into more rules rather than risk a refused deployment.
+ */
+export const MAX_WILDCARD_COMPLEXITY = 8;
 
 /** EventBridge's default limit on an event pattern's length (adjustable to 4096 by a quota request). */
 export const MAX_EVENT_PATTERN_LENGTH = 2048;
