@@ -131,6 +131,19 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
   // (Their refusals are scoped by the branch above, which lists the same calls.)
   calls("logs.amazonaws.com", ["AssociateKmsKey", "DisassociateKmsKey"], { field: ["requestParameters", "resourceIdentifier"], wildcards: [`*:log-group:${scope.logGroupName}*`] }, null);
 
+  // CloudWatch Logs data protection masks matching text "at all egress points, including CloudWatch Logs Insights,
+  // metric filters, and subscription filters" (mask-sensitive-log-data.html): a custom identifier matching
+  // `secretsmanager.amazonaws.com` blinds every read filter while events keep flowing (the dead-man switch stays
+  // quiet). Per log group: `logGroupIdentifier`, the name or ARN (API_PutDataProtectionPolicy.html,
+  // API_DeleteDataProtectionPolicy.html). Account-wide (PutAccountPolicy / DeleteAccountPolicy, policyType
+  // DATA_PROTECTION_POLICY among others, API_PutAccountPolicy.html): any call, like the trail calls.
+  calls("logs.amazonaws.com", ["PutDataProtectionPolicy", "DeleteDataProtectionPolicy"], {
+    field: ["requestParameters", "logGroupIdentifier"],
+    exact: [scope.logGroupName],
+    wildcards: [`*:log-group:${scope.logGroupName}*`],
+  });
+  calls("logs.amazonaws.com", ["PutAccountPolicy", "DeleteAccountPolicy"]);
+
   // CloudWatch alarms: `AlarmNames` (a list) for DeleteAlarms and DisableAlarmActions, `AlarmName` for PutMetricAlarm
   // (ActionsEnabled=false, a higher threshold, no action) and SetAlarmState (an alarm held in ALARM sends nothing for
   // the next breach) (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
