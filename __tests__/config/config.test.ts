@@ -68,6 +68,22 @@ describe("configuration", () => {
     expect(lines[0]).not.toContain("\n");
   });
 
+  test.each([
+    ["arn:aws:iam::111122223333:role/*-deploy*"],
+    ["arn:aws:iam::*:role/deployer"],
+    ["arn:aws:sts::111122223333:assumed-role/deploy*/*"],
+  ])("a planned changer must name one principal exactly, not %s (a wildcard would let a look-alike role switch the monitor off)", (arn) => {
+    expect(errorLines({ ...BASE_CONFIG, selfMonitoring: { allowedChangers: [arn] } })).toEqual([
+      expect.stringMatching(/^config: selfMonitoring\.allowedChangers\[0\]: must name one principal exactly/),
+    ]);
+    expect(errorLines({ ...BASE_CONFIG, deployment: { principals: [arn] } })).toEqual([expect.stringMatching(/^config: deployment\.principals\[0\]: must name one principal exactly/)]);
+  });
+
+  test("a planned changer may be a role, or all sessions of one role", () => {
+    const cfg = parseConfig({ ...BASE_CONFIG, selfMonitoring: { allowedChangers: ["arn:aws:iam::111122223333:role/deployer", "arn:aws:sts::111122223333:assumed-role/deployer/*"] } });
+    expect(cfg.selfMonitoring.allowedChangers).toHaveLength(2);
+  });
+
   test("several bad values give one line each", () => {
     expect(errorLines({ ...BASE_CONFIG, region: "mars-1", alertEmails: ["x"] })).toHaveLength(2);
   });

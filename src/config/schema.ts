@@ -22,6 +22,24 @@ const principalPattern = z.string({ invalid_type_error: "must be a principal ARN
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
 
+/**
+ * A planned changer (the deployment role): its changes to the monitor are never alerted on, so it must name one
+ * principal exactly — a 12-digit account, no wildcard in the role or user name; `*` only as a whole session name
+ * (`…:assumed-role/<role>/*`). A wildcard would let anyone who can create a matching role switch the monitor off.
+ */
+const changerPattern = principalPattern.superRefine((v, ctx) => {
+  const m = /^arn:[^:]+:(iam|sts)::([^:]*):(.*)$/.exec(v);
+  if (!m) return;
+  const [, , account, rest] = m;
+  const withoutSession = rest.replace(/^(assumed-role\/[^/*]+)\/\*$/, "$1");
+  if (!/^\d{12}$/.test(account) || withoutSession.includes("*")) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: "must name one principal exactly: a 12-digit account and no '*' except a whole session name (arn:aws:sts::123456789012:assumed-role/deployer/*)",
+    });
+  }
+});
+
 const secretId = z
   .string({ invalid_type_error: "must be a secret name or ARN string" })
   .min(1, "must not be empty: give a secret name or ARN")
@@ -119,7 +137,7 @@ export const configSchema = z
       .string()
       .regex(
         /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/,
-        "must be 3–24 characters: lower-case letters, digits and '-', starting with a letter (it becomes part of S3 bucket names)",
+        "must be 3–24 characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (it becomes part of S3 bucket names)",
       )
       .default("secret-access-monitor"),
     suffix: z
@@ -183,7 +201,7 @@ export const configSchema = z
           .refine((v) => v >= 10 && v <= 1440 && v % 5 === 0, { message: "must be a multiple of 5 from 10 to 1440" })
           .default(15),
         /** Principals whose changes to the trail and the monitoring are planned (the deployment role). */
-        allowedChangers: z.array(principalPattern).default([]),
+        allowedChangers: z.array(changerPattern).default([]),
       })
       .strict()
       .default({}),
@@ -193,7 +211,7 @@ export const configSchema = z
          * Principals Terraform runs as (the pipeline's role). Their plan/apply/refresh reads of Terraform-managed
          * secrets (the demo secret, `managedSecrets`) are expected, and their changes to the monitor are planned.
          */
-        principals: z.array(principalPattern).default([]),
+        principals: z.array(changerPattern).default([]),
         /** Other secrets whose versions this pipeline manages with Terraform: each plan reads them (GetSecretValue). */
         managedSecrets: z.array(secretId).default([]),
       })
