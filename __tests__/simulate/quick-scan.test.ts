@@ -4,6 +4,7 @@
  * generated CloudTrail, the project's matching fixtures, and records a byte scanner could misread (unusual key
  * order, whitespace, escapes, duplicate keys, envelopes, invalid JSON, truncation), read whole and streamed.
  */
+import { EventEmitter } from "node:events";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { record as generated } from "../../scripts/generate-trail";
 import { batchesOfFile, inputFiles, JsonValueSplitter, QuickScanner, recordsOf } from "../../src/engines/record-stream";
 import { recordRelevance, stackModel, StackModel } from "../../src/engines/stack-model";
 import { Accumulator, simulate } from "../../src/simulate/simulate";
+import { RunRequest, RunResult, serveRuns, splitFile, SplitTask } from "../../src/simulate/split";
 import { MonitoringStack } from "../../src/stacks/monitoring-stack";
 import { config } from "../helpers";
 import { OWN_FIXTURES } from "../patterns/replay";
@@ -119,13 +121,19 @@ async function replay(files: string[], options: { quick: boolean; all: boolean; 
       }
     }
   }
-  // Minutes in time order: onSkipped counts a skipped record before the items read ahead of it are evaluated, and
-  // the alarm model sorts minutes anyway.
+  return { items, data: normalized(acc) };
+}
+
+/**
+ * An accumulator's data with minutes in time order: onSkipped counts a skipped record before the items read ahead
+ * of it are evaluated, threads merge in any order, and the alarm model sorts minutes anyway.
+ */
+function normalized(acc: Accumulator): Replay["data"] {
   const data = acc.export();
   const byTime = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1];
   data.series = data.series.map(([k, entries]) => [k, [...entries].sort(byTime)] as [string, [number, number, number][]]).sort(([a], [b]) => a.localeCompare(b));
   data.ingested = [...data.ingested].sort(byTime);
-  return { items, data };
+  return data;
 }
 
 /** Quick and full replays of the files agree, whole and streamed, reporting every record or matches only. */
@@ -255,4 +263,90 @@ describe("quick scan", () => {
     expect(inside).toEqual(whole);
     expect(whole).toHaveLength(2);
   });
+});
+
+/**
+ * A worker thread's stand-in (Jest cannot load TypeScript in worker threads): serveRuns in this thread, with
+ * messages passed as a thread would pass them (cloned, later) — each result held back by `delay(id)` turns of the
+ * event loop, so runs finish out of order.
+ */
+function inThread(delay: (id: number) => number, seen: { runs: number; failed: number }) {
+  return (task: SplitTask) => {
+    const toMain = new EventEmitter();
+    const toWorker = new EventEmitter();
+    const later = (n: number, f: () => void): void => void (n <= 0 ? setImmediate(f) : setImmediate(() => later(n - 1, f)));
+    serveRuns(structuredClone(task), {
+      on: (_event: "message", f: (m: RunRequest) => void) => void toWorker.on("message", f),
+      postMessage: (m: RunResult) => {
+        seen.runs++;
+        if (!m.ok) seen.failed++;
+        later(delay(m.id), () => toMain.emit("message", structuredClone(m)));
+      },
+    });
+    const worker = {
+      on: (event: string, f: (...a: unknown[]) => void) => (toMain.on(event, f), worker),
+      postMessage: (m: { bytes: Uint8Array }) => setImmediate(() => toWorker.emit("message", structuredClone(m))),
+      terminate: async () => 0,
+    };
+    return worker as never;
+  };
+}
+
+describe("one large file over several threads", () => {
+  /** splitFile's output and totals, against the full parse's, for `count` stand-in workers and small runs. */
+  async function expectSplitLikeFull(file: string, count = 3, runBytes = 16 * 1024): Promise<{ runs: number; failed: number }> {
+    const seen = { runs: 0, failed: 0 };
+    for (const all of [true, false]) {
+      const acc = new Accumulator(model);
+      const items: unknown[] = [];
+      await splitFile(
+        tf,
+        file,
+        count,
+        acc,
+        { wholeFileLimit: 0, allRecords: all, onRecord: all ? (r) => void items.push(r) : (r) => void items.push(r), onMalformed: (m) => void items.push({ malformed: m }) },
+        inThread((id) => (id * 7) % 5, seen),
+        runBytes,
+      );
+      const full = await replay([file], { quick: false, all: true, limit: 0 });
+      const wanted = all ? full.items : full.items.filter((r) => !(r as { filters?: string[] }).filters || (r as { filters: string[] }).filters.length > 0 || (r as { rules: unknown[] }).rules.length > 0);
+      expect({ all, items, data: normalized(acc) }).toEqual({ all, items: wanted, data: full.data });
+    }
+    return seen;
+  }
+
+  const texts = (n: number, every: (i: number) => string[] = () => []) => {
+    const out: string[] = [];
+    for (let i = 0; out.length < n; i++) out.push(...compact(realistic(i * 20, 20)), ...(i % 3 === 0 ? compact(matching) : []), ...every(i));
+    return out;
+  };
+
+  test("runs taken in order give what the serial path gives, gzipped and plain", async () => {
+    const t = texts(600);
+    for (const [file, count] of [[write("split/plain.json", records(t)), 3], [write("split/zipped.json.gz", records(t)), 2]] as const) {
+      const seen = await expectSplitLikeFull(file, count);
+      expect(seen.runs).toBeGreaterThan(40);
+      expect(seen.failed).toBe(0);
+    }
+  }, 60_000);
+
+  test("a cut that is not a record boundary, an invalid record, a truncated or damaged file: read serially from there, same results", async () => {
+    // An array of objects inside a record puts the boundary hint where no record starts.
+    const falseHint = JSON.stringify({ ...quiet, requestParameters: { items: Array.from({ length: 200 }, (_, n) => ({ eventVersion: "1.0", n })) } });
+    const withFalseHints = texts(500, () => [falseHint]);
+    expect((await expectSplitLikeFull(write("split/false-hints.json", records(withFalseHints)))).failed).toBeGreaterThan(0);
+    const withBroken = texts(500, (i) => (i === 9 ? [broken[0]] : []));
+    expect((await expectSplitLikeFull(write("split/broken.json", records(withBroken)))).failed).toBeGreaterThan(0);
+    await expectSplitLikeFull(write("split/truncated.json", records(texts(500)).slice(0, -3000)));
+    await expectSplitLikeFull(write("split/trailing.json", `${records(texts(300))} and more`));
+    // Records that do not start with eventVersion: no hint at all.
+    const reordered = texts(400).map((t) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(t)).reverse())));
+    await expectSplitLikeFull(write("split/no-hints.json", records(reordered)));
+    // A gzip stream damaged in the middle: what comes before, then "unreadable".
+    const zipped = gzipSync(records(texts(800)));
+    zipped[zipped.length >> 1] ^= 0xff;
+    const damaged = join(dir, "split", "damaged.json.gz");
+    writeFileSync(damaged, zipped);
+    await expectSplitLikeFull(damaged);
+  }, 120_000);
 });

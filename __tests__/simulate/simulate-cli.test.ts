@@ -40,6 +40,17 @@ async function run(argsIn: string[]): Promise<{ code: number; out: string[]; err
 
 describe("simulate CLI over the synthesized stack", () => {
   const outdir = mkdtempSync(join(tmpdir(), "sam-sim-"));
+  /** The CLI's --json output read through a pipe, as `simulate … --json | jq` reads it. */
+  const pipedJson = async (events: string, workers: string) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/simulate/cli.ts", "--events", events, "--out", outdir, "--json", "--workers", workers], {
+      cwd: join(__dirname, "..", ".."),
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    return { code, lines: out.trimEnd().split("\n") };
+  };
   beforeAll(() => {
     const { app } = buildApp(config(), new App({ outdir }));
     app.synth();
@@ -104,16 +115,7 @@ describe("simulate CLI over the synthesized stack", () => {
       writeFileSync(join(tree, `log-${f}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
     }
     const total = 4 * (3000 + fixtures.length);
-    const piped = async (workers: string) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "src/simulate/cli.ts", "--events", tree, "--out", outdir, "--json", "--workers", workers], {
-        cwd: join(__dirname, "..", ".."),
-        stdio: ["ignore", "pipe", "ignore"],
-      });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
-      return { code, lines: out.trimEnd().split("\n") };
-    };
+    const piped = (workers: string) => pipedJson(tree, workers);
     const one = await piped("1");
     expect(one.code).toBe(0);
     expect(one.lines.filter((l) => l.startsWith('{"type":"record"'))).toHaveLength(total);
@@ -121,6 +123,22 @@ describe("simulate CLI over the synthesized stack", () => {
     expect(JSON.parse(one.lines.at(-1)!).matched).toBeGreaterThanOrEqual(4 * fixtures.length - 8);
     const two = await piped("2");
     expect(two.code).toBe(0);
+    expect(two.lines).toEqual(one.lines);
+  }, 120_000);
+
+  test("one large log file read by two worker threads prints what one thread prints", async () => {
+    // Over 16 MB inflated: streamed, and cut into runs of records for the threads (split.ts).
+    const fixtures = readdirSync(OWN_FIXTURES).filter((f) => f.endsWith(".json") && f !== "expected.json").map((f) => readFileSync(join(OWN_FIXTURES, f), "utf8"));
+    const texts: string[] = [];
+    for (let i = 0; texts.length < 13_000; i++) texts.push(...Array.from({ length: 100 }, (_, k) => JSON.stringify(generated(i * 100 + k, 13_000))), ...fixtures.map((f) => JSON.stringify(JSON.parse(f))));
+    const text = `{"Records":[${texts.join(",")}]}`;
+    expect(text.length).toBeGreaterThan(17 << 20);
+    const file = join(outdir, "large.json.gz");
+    writeFileSync(file, gzipSync(text));
+    const one = await pipedJson(file, "1");
+    const two = await pipedJson(file, "2");
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.lines.at(-1)!)).toMatchObject({ type: "summary", records: texts.length, malformed: 0 });
     expect(two.lines).toEqual(one.lines);
   }, 120_000);
 

@@ -428,6 +428,14 @@ const K_MANAGEMENT = bytesOf("managementEvent");
 const K_CATEGORY = bytesOf("eventCategory");
 const RECORDS_WRAPPER = bytesOf('{"Records":[');
 const QUICK_WRAPPER_LENGTH = RECORDS_WRAPPER.length;
+/**
+ * Where a CloudTrail log file's next record most likely starts: CloudTrail writes compact records, each beginning
+ * with eventVersion. A cut there is only a guess, which QuickScanner.batch checks.
+ */
+export const RECORD_BOUNDARY_HINT = Buffer.from('},{"eventVersion":');
+/** The bytes of RECORD_BOUNDARY_HINT before the record's `{`. */
+export const RECORD_BOUNDARY_OFFSET = 2;
+export { QUICK_WRAPPER_LENGTH };
 /** A record still incomplete after this many bytes is left to the splitter (CloudTrail records are far smaller). */
 const QUICK_RECORD_LIMIT = 8 * 1024 * 1024;
 
@@ -876,6 +884,32 @@ export class QuickScanner {
   }
 
   /**
+   * A run of records cut from a Records array at record boundaries: `b` must hold whole records, each followed by
+   * a comma (whitespace allowed). Items are numbered from 0. `ok` is false when `b` is not exactly that (a cut
+   * that was not a record boundary, a record JSON.parse would reject, the array's end): the caller then reads
+   * these bytes with a QuickStream instead, and drops what this returned (onSkipped included).
+   */
+  batch(b: Buffer, file: string): { items: StreamItem[]; count: number; ok: boolean } {
+    const end = b.length;
+    const items: StreamItem[] = [];
+    let index = 0;
+    let i = skipWs(b, 0, end);
+    while (i < end) {
+      if (b[i] !== 123) return { items, count: index, ok: false };
+      const e = this.scan(b, i, end);
+      if (e < 0) return { items, count: index, ok: false };
+      const skipped = this.skipped(b, file, index);
+      if (!skipped) items.push(this.parsed(b, i, e, file, index));
+      else if (skipped !== SKIPPED_ELSEWHERE) items.push({ kind: "skipped", value: skipped });
+      index++;
+      i = skipWs(b, e, end);
+      if (b[i] !== 44) return { items, count: index, ok: false };
+      i = skipWs(b, i + 1, end);
+    }
+    return { items, count: index, ok: true };
+  }
+
+  /**
    * A whole `{"Records":[…]}` file, or undefined when the file is anything else or anything in it would make
    * JSON.parse fail: the whole-file parse then reads it, as without the scan.
    */
@@ -929,7 +963,7 @@ export class QuickScanner {
  * sure (or the file ends early) the rest of the file goes through a JsonValueSplitter started in the same place,
  * so every item is what the splitter's path gives.
  */
-class QuickStream {
+export class QuickStream {
   /**
    * Holds the bytes not yet consumed (at most one partial record) followed by the newest chunk; reused from chunk to
    * chunk, so reading a large file allocates no buffer of its own after the first.
@@ -946,7 +980,20 @@ class QuickStream {
   index = 0;
   private done = false;
 
-  constructor(private readonly scanner: QuickScanner, private readonly file: string) {}
+  /**
+   * Starts just after the wrapper's `[`, or with `resume`, just after the comma that follows record `index - 1`
+   * (when the records before it were read elsewhere: see QuickScanner.batch).
+   */
+  constructor(
+    private readonly scanner: QuickScanner,
+    private readonly file: string,
+    resume?: { index: number },
+  ) {
+    if (resume) {
+      this.index = resume.index;
+      this.state = S_VALUE;
+    }
+  }
 
   /** Whether a file's first bytes open a Records wrapper in the form the quick scan follows. */
   static opens(head: Buffer): boolean {

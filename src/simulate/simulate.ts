@@ -4,11 +4,13 @@
  * Files are spread over worker threads when there are several (JSON parsing dominates and parallelizes);
  * results come back in input order. Pure: no cdktf imports.
  */
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { alarmSpecFromTerraform, alarmTimeline, AlarmTimeline, MetricSeries } from "../engines/alarm-model";
 import { batchesOfFiles, inputFiles, Malformed, QuickScanner, SkippedRecord, StreamItem } from "../engines/record-stream";
 import { evaluateRecord, recordRelevance, RuleHit, stackModel, StackModel, trailDelivers } from "../engines/stack-model";
+import { SplitTask, splitFile, splittable } from "./split";
 
 export interface RecordResult {
   readonly type: "record";
@@ -144,7 +146,12 @@ export class Accumulator {
   scanner(all: boolean): QuickScanner | undefined {
     const relevance = recordRelevance(this.model);
     if (!relevance) return undefined;
-    return new QuickScanner(relevance, all ? undefined : (r) => void this.skipped(r, false));
+    return new QuickScanner(relevance, all ? undefined : (r) => this.countSkipped(r));
+  }
+
+  /** Counts a record the quick scan skipped (as evaluate counts it parsed), without a result. */
+  countSkipped(r: SkippedRecord): void {
+    this.skipped(r, false);
   }
 
   /**
@@ -201,7 +208,8 @@ export class Accumulator {
       if (!s) this.series.set(key, (s = new MetricSeries()));
       for (const [minute, value, count] of entries) s.add(minute, value, count);
     }
-    for (const [minute, value, count] of data.ingested) this.ingested.add(minute, value, count);
+    // Ingested minutes are marks of presence (one per minute, see timeOf), whichever thread saw them.
+    for (const [minute] of data.ingested) if (!this.ingested.has(minute)) this.ingested.add(minute, 0);
   }
 }
 
@@ -224,7 +232,8 @@ export async function simulate(tf: Record<string, any>, inputs: readonly string[
       unreadable.push({ file: p, reason: `unreadable: ${(err as Error).message}` });
     }
   }
-  const workers = Math.min(options.workers ?? Math.min(availableParallelism(), 4), files.length);
+  const threads = options.workers ?? Math.min(availableParallelism(), 4);
+  const workers = Math.min(threads, files.length);
   // Worker threads build their own model: start them before this thread builds its own. Their first message can
   // only arrive once this synchronous part is over, so the unreadable inputs are still reported first.
   const fromWorkers = workers > 1 ? inWorkers(tf, files, workers, options) : undefined;
@@ -232,7 +241,10 @@ export async function simulate(tf: Record<string, any>, inputs: readonly string[
   const model = stackModel(tf);
   const acc = new Accumulator(model);
   for (const m of unreadable) acc.evaluate({ kind: "malformed", value: m }, options.onMalformed);
-  if (fromWorkers) {
+  if (files.length === 1 && threads > 1 && options.quickScan !== false && recordRelevance(model) && splittable(files[0], fileSize(files[0]), options.wholeFileLimit)) {
+    // One large file: its runs of records spread over the threads (split.ts).
+    await splitFile(tf, files[0], threads, acc, options, startWorker);
+  } else if (fromWorkers) {
     for (const data of await fromWorkers) acc.merge(data);
   } else {
     const wanted = all && options.onRecord !== undefined;
@@ -299,8 +311,16 @@ export async function runTask(task: WorkerTask, post: (m: WorkerMessage) => void
   post({ type: "done", data: acc.export() });
 }
 
+const fileSize = (file: string) => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // reading it reports why
+  }
+};
+
 /** Starts a worker; from TypeScript sources (tsx) the worker registers tsx's require hook first. */
-function startWorker(task: WorkerTask): Worker {
+function startWorker(task: WorkerTask | SplitTask): Worker {
   const script = require.resolve("./worker");
   if (!script.endsWith(".ts")) return new Worker(script, { workerData: task });
   return new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: task });
