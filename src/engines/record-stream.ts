@@ -248,7 +248,7 @@ export async function* batchesOfFile(
     return;
   }
   if (!splitter) {
-    const whole = buffered.length === 1 ? buffered[0] : Buffer.concat(buffered);
+    const whole = buffered.length === 1 ? buffered[0] : scanner ? scanner.join(buffered) : Buffer.concat(buffered);
     const items = scanner?.wholeFile(whole, file);
     yield items ?? wholeFile(file, whole.toString("utf8"));
     return;
@@ -881,6 +881,21 @@ export class QuickScanner {
   /** The record `b[s, e)` parsed in full, as the splitter's path would. */
   parsed(b: Buffer, s: number, e: number, file: string, index: number): StreamItem {
     return classify(file, index, this.decoder.decode(b.subarray(s, e)));
+  }
+
+  private joined: Buffer = Buffer.alloc(0);
+
+  /**
+   * Chunks joined in a buffer the scanner keeps for the next file, valid until the next call: reading many log
+   * files then allocates nothing per file (fresh buffers would each hold memory until a full garbage collection).
+   */
+  join(chunks: readonly Buffer[]): Buffer {
+    let length = 0;
+    for (const c of chunks) length += c.length;
+    if (this.joined.length < length) this.joined = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.joined.length));
+    let at = 0;
+    for (const c of chunks) at += c.copy(this.joined, at);
+    return this.joined.subarray(0, length);
   }
 
   /**
