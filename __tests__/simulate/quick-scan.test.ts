@@ -178,6 +178,9 @@ describe("quick scan", () => {
     write("tree/d/empty.json", '{"Records":[]}');
     write("tree/d/bom.json", `\uFEFF${records(compact(matching))}`);
     write("tree/d/lines.jsonl", compact([...matching, ...base.slice(0, 20)]).join("\n"));
+    // Nesting deeper than the scan follows (a recursive scan would overflow its stack): the full parse reads it.
+    const deep = `{"eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","deep":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    write("tree/e/deep.json", records([...compact(base.slice(0, 3)), deep, ...compact(matching.slice(0, 2))]));
     const files = inputFiles(tree);
 
     await expectSameReplays(files);

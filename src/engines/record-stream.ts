@@ -409,14 +409,12 @@ const V_TRUE = 2;
 const V_FALSE = 3;
 const V_OTHER = 4;
 
-const OBJ = 1;
-const ARR = 2;
-// What the scan expects next.
-const S_OBJ_OPEN = 0; // after `{`: a key or `}`
-const S_KEY = 1; // after `,` in an object
-const S_VALUE = 2; // after `:`, or after `,` in an array
-const S_ARR_OPEN = 3; // after `[`: a value or `]`
-const S_AFTER = 4; // after a value: `,` or the container's close
+// Where a QuickStream is in the Records wrapper.
+const S_OBJ_OPEN = 0; // the array closed: the wrapper's `}` is next
+const S_KEY = 1; // the wrapper closed: only whitespace may follow
+const S_VALUE = 2; // after a comma: a record is next
+const S_ARR_OPEN = 3; // after `[`: a record or `]`
+const S_AFTER = 4; // after a record: `,` or `]`
 
 const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const K_EVENT_SOURCE = bytesOf("eventSource");
@@ -528,6 +526,113 @@ function stringEnd(b: Uint8Array, j: number, end: number): number {
   }
 }
 
+/** Nesting the scan follows; deeper values are left to JSON.parse (the scan says INVALID, the caller falls back). */
+const MAX_DEPTH = 512;
+
+/** The position after JSON whitespace from `b[i]` (reading past the end stops it). */
+function skipWsFrom(b: Uint8Array, i: number): number {
+  let c = b[i];
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = b[++i];
+  return i;
+}
+
+/** The position after the JSON value at `b[i]`, NEED_MORE or INVALID; `depth` counts the containers around it. */
+function valueEnd(b: Uint8Array, i: number, end: number, depth: number): number {
+  const c = b[i];
+  if (c === 34) {
+    const j = stringEnd(b, i + 1, end);
+    return j < 0 ? j : j + 1;
+  }
+  if (c === 123) return depth >= MAX_DEPTH ? INVALID : objectEnd(b, i, end, depth + 1);
+  if (c === 91) return depth >= MAX_DEPTH ? INVALID : arrayEnd(b, i, end, depth + 1);
+  if (c === 116 /* true */) {
+    if (i + 4 > end) return NEED_MORE;
+    return b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101 ? i + 4 : INVALID;
+  }
+  if (c === 102 /* false */) {
+    if (i + 5 > end) return NEED_MORE;
+    return b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101 ? i + 5 : INVALID;
+  }
+  if (c === 110 /* null */) {
+    if (i + 4 > end) return NEED_MORE;
+    return b[i + 1] === 117 && b[i + 2] === 108 && b[i + 3] === 108 ? i + 4 : INVALID;
+  }
+  return numberEnd(b, i, end);
+}
+
+/** A number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — one that reaches the end of `b` may go on. */
+function numberEnd(b: Uint8Array, i: number, end: number): number {
+  let c = b[i];
+  if (c === 45 /* - */) c = b[++i];
+  if (c === 48) c = b[++i];
+  else if (c >= 49 && c <= 57) {
+    do c = b[++i];
+    while (c >= 48 && c <= 57);
+  } else return i >= end ? NEED_MORE : INVALID;
+  if (c === 46 /* . */) {
+    c = b[++i];
+    if (!(c >= 48 && c <= 57)) return i >= end ? NEED_MORE : INVALID;
+    do c = b[++i];
+    while (c >= 48 && c <= 57);
+  }
+  if (c === 101 || c === 69 /* e E */) {
+    c = b[++i];
+    if (c === 43 || c === 45) c = b[++i];
+    if (!(c >= 48 && c <= 57)) return i >= end ? NEED_MORE : INVALID;
+    do c = b[++i];
+    while (c >= 48 && c <= 57);
+  }
+  return i >= end ? NEED_MORE : i;
+}
+
+function objectEnd(b: Uint8Array, i: number, end: number, depth: number): number {
+  i = skipWsFrom(b, i + 1);
+  if (b[i] === 125) return i + 1;
+  for (;;) {
+    if (b[i] !== 34) return i >= end ? NEED_MORE : INVALID;
+    const k = stringEnd(b, i + 1, end);
+    if (k < 0) return k;
+    i = k + 1;
+    if (b[i] !== 58) {
+      i = skipWsFrom(b, i);
+      if (b[i] !== 58) return i >= end ? NEED_MORE : INVALID;
+    }
+    i++;
+    if (b[i] <= 32) i = skipWsFrom(b, i);
+    const v = valueEnd(b, i, end, depth);
+    if (v < 0) return v;
+    i = v;
+    let c = b[i];
+    if (c <= 32) c = b[(i = skipWsFrom(b, i))];
+    if (c === 44) {
+      i++;
+      if (b[i] <= 32) i = skipWsFrom(b, i);
+      continue;
+    }
+    if (c === 125) return i + 1;
+    return i >= end ? NEED_MORE : INVALID;
+  }
+}
+
+function arrayEnd(b: Uint8Array, i: number, end: number, depth: number): number {
+  i = skipWsFrom(b, i + 1);
+  if (b[i] === 93) return i + 1;
+  for (;;) {
+    const v = valueEnd(b, i, end, depth);
+    if (v < 0) return v;
+    i = v;
+    let c = b[i];
+    if (c <= 32) c = b[(i = skipWsFrom(b, i))];
+    if (c === 44) {
+      i++;
+      if (b[i] <= 32) i = skipWsFrom(b, i);
+      continue;
+    }
+    if (c === 93) return i + 1;
+    return i >= end ? NEED_MORE : INVALID;
+  }
+}
+
 /** Whether a byte is JSON whitespace. */
 const isWs = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
@@ -597,7 +702,6 @@ export class QuickScanner {
   private readonly escaped = new Uint8Array(FIELDS);
   /** A top-level key was escaped: it could be any field. */
   private unsure = false;
-  private stack = new Uint8Array(64);
   private readonly names = new Interner();
   /** relevance's answers by the ids of eventSource and eventName. */
   private readonly verdicts = new Map<number, boolean>();
@@ -620,137 +724,57 @@ export class QuickScanner {
   ) {}
 
   /**
-   * Validates the record starting at `b[i]` (a `{`) and notes its fields: the position after it, NEED_MORE when
-   * `b` ends inside it, or INVALID when JSON.parse would reject it (or it nests deeper than the scan follows).
+   * Validates the record starting at `b[i]` (a `{`) and notes its top-level fields: the position after it,
+   * NEED_MORE when `b` (of length `end`) ends inside it, or INVALID when JSON.parse would reject it (or it nests
+   * deeper than the scan follows).
    */
   scan(b: Uint8Array, i: number, end: number): number {
     const kind = this.kind;
     kind.fill(V_ABSENT);
     this.unsure = false;
-    let stack = this.stack;
-    let depth = 1;
-    stack[0] = OBJ;
-    i++;
-    let state = S_OBJ_OPEN;
-    let field = -1; // the field whose value comes next, at depth 1
+    i = skipWsFrom(b, i + 1);
+    if (b[i] === 125 /* } */) return i + 1;
     for (;;) {
+      if (b[i] !== 34) return i >= end ? NEED_MORE : INVALID;
+      const k = stringEnd(b, i + 1, end);
+      if (k < 0) return k;
+      let field = -1;
+      if (stringEscaped) this.unsure = true; // an escaped key could be any field
+      else field = fieldOf(b, i + 1, k - i - 1);
+      i = k + 1;
       let c = b[i];
-      while (c === 32 || c === 10 || c === 13 || c === 9) c = b[++i];
-      if (i >= end) return NEED_MORE;
-      if (state === S_AFTER) {
-        const top = stack[depth - 1];
-        if (c === 44 /* , */) {
-          state = top === OBJ ? S_KEY : S_VALUE;
-          i++;
-          continue;
-        }
-        if ((c === 125 /* } */ && top === OBJ) || (c === 93 /* ] */ && top === ARR)) {
-          i++;
-          if (--depth === 0) return i;
-          continue;
-        }
-        return INVALID;
+      if (c !== 58 /* : */) {
+        i = skipWsFrom(b, i);
+        if (b[i] !== 58) return i >= end ? NEED_MORE : INVALID;
       }
-      if (state === S_OBJ_OPEN || state === S_KEY) {
-        if (c === 125 && state === S_OBJ_OPEN) {
-          i++;
-          if (--depth === 0) return i;
-          state = S_AFTER;
-          continue;
-        }
-        if (c !== 34) return INVALID;
-        // A key.
-        const j = stringEnd(b, i + 1, end);
-        if (j < 0) return j;
-        if (depth === 1) {
-          if (stringEscaped) {
-            this.unsure = true;
-            field = -1;
-          } else field = fieldOf(b, i + 1, j - i - 1);
-        }
-        i = j + 1;
-        c = b[i];
-        while (c === 32 || c === 10 || c === 13 || c === 9) c = b[++i];
-        if (i >= end) return NEED_MORE;
-        if (c !== 58 /* : */) return INVALID;
+      i++;
+      c = b[i];
+      if (c <= 32) c = b[(i = skipWsFrom(b, i))];
+      let v: number;
+      if (field < 0) v = valueEnd(b, i, end, 1);
+      else if (c === 34) {
+        v = stringEnd(b, i + 1, end);
+        if (v < 0) return v;
+        kind[field] = V_STRING;
+        this.start[field] = i + 1;
+        this.end[field] = v;
+        this.escaped[field] = stringEscaped ? 1 : 0;
+        v++;
+      } else {
+        kind[field] = c === 116 ? V_TRUE : c === 102 ? V_FALSE : V_OTHER;
+        v = valueEnd(b, i, end, 1);
+      }
+      if (v < 0) return v;
+      i = v;
+      c = b[i];
+      if (c <= 32) c = b[(i = skipWsFrom(b, i))];
+      if (c === 44 /* , */) {
         i++;
-        state = S_VALUE;
+        if (b[i] <= 32) i = skipWsFrom(b, i);
         continue;
       }
-      // A value (S_VALUE, or S_ARR_OPEN where `]` may close the array).
-      if (c === 34) {
-        const j = stringEnd(b, i + 1, end);
-        if (j < 0) return j;
-        if (depth === 1 && field >= 0) {
-          kind[field] = V_STRING;
-          this.start[field] = i + 1;
-          this.end[field] = j;
-          this.escaped[field] = stringEscaped ? 1 : 0;
-        }
-        i = j + 1;
-        state = S_AFTER;
-        continue;
-      }
-      if (depth === 1 && field >= 0) kind[field] = c === 116 ? V_TRUE : c === 102 ? V_FALSE : V_OTHER;
-      if (c === 123 /* { */ || c === 91 /* [ */) {
-        if (depth === stack.length) {
-          if (depth >= 4096) return INVALID; // deeper than the scan follows: the full parse decides
-          const grown = new Uint8Array(depth * 2);
-          grown.set(stack);
-          this.stack = stack = grown;
-        }
-        stack[depth++] = c === 123 ? OBJ : ARR;
-        state = c === 123 ? S_OBJ_OPEN : S_ARR_OPEN;
-        i++;
-        continue;
-      }
-      if (c === 93 && state === S_ARR_OPEN) {
-        i++;
-        if (--depth === 0) return i;
-        state = S_AFTER;
-        continue;
-      }
-      state = S_AFTER;
-      if (c === 116 /* true */) {
-        if (i + 4 > end) return NEED_MORE;
-        if (b[i + 1] !== 114 || b[i + 2] !== 117 || b[i + 3] !== 101) return INVALID;
-        i += 4;
-        continue;
-      }
-      if (c === 102 /* false */) {
-        if (i + 5 > end) return NEED_MORE;
-        if (b[i + 1] !== 97 || b[i + 2] !== 108 || b[i + 3] !== 115 || b[i + 4] !== 101) return INVALID;
-        i += 5;
-        continue;
-      }
-      if (c === 110 /* null */) {
-        if (i + 4 > end) return NEED_MORE;
-        if (b[i + 1] !== 117 || b[i + 2] !== 108 || b[i + 3] !== 108) return INVALID;
-        i += 4;
-        continue;
-      }
-      // A number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-      if (c === 45 /* - */) c = b[++i];
-      if (c === 48) c = b[++i];
-      else if (c >= 49 && c <= 57) {
-        do c = b[++i];
-        while (c >= 48 && c <= 57);
-      } else return i >= end ? NEED_MORE : INVALID;
-      if (c === 46 /* . */) {
-        c = b[++i];
-        if (!(c >= 48 && c <= 57)) return i >= end ? NEED_MORE : INVALID;
-        do c = b[++i];
-        while (c >= 48 && c <= 57);
-      }
-      if (c === 101 || c === 69 /* e E */) {
-        c = b[++i];
-        if (c === 43 || c === 45) c = b[++i];
-        if (!(c >= 48 && c <= 57)) return i >= end ? NEED_MORE : INVALID;
-        do c = b[++i];
-        while (c >= 48 && c <= 57);
-      }
-      // A number ends with the record's bytes only when more may follow.
-      if (i >= end) return NEED_MORE;
+      if (c === 125) return i + 1;
+      return i >= end ? NEED_MORE : INVALID;
     }
   }
 
