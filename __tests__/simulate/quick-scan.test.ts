@@ -280,15 +280,19 @@ function inThread(delay: (id: number) => number, seen: { runs: number; failed: n
     const later = (n: number, f: () => void): void => void (n <= 0 ? setImmediate(f) : setImmediate(() => later(n - 1, f)));
     serveRuns(structuredClone(task), {
       on: (_event: "message", f: (m: RunRequest) => void) => void toWorker.on("message", f),
-      postMessage: (m: RunResult) => {
+      postMessage: (m: RunResult, transfer: ArrayBuffer[]) => {
         seen.runs++;
         if (!m.ok) seen.failed++;
-        later(delay(m.id), () => toMain.emit("message", structuredClone(m)));
+        const sent = structuredClone(m, { transfer });
+        later(delay(m.id), () => toMain.emit("message", sent));
       },
     });
     const worker = {
       on: (event: string, f: (...a: unknown[]) => void) => (toMain.on(event, f), worker),
-      postMessage: (m: { bytes: Uint8Array }) => setImmediate(() => toWorker.emit("message", structuredClone(m))),
+      postMessage: (m: RunRequest, transfer: ArrayBuffer[]) => {
+        const sent = structuredClone(m, { transfer });
+        setImmediate(() => toWorker.emit("message", sent));
+      },
       terminate: async () => 0,
     };
     return worker as never;

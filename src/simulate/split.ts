@@ -38,39 +38,46 @@ export interface SplitTask {
   readonly all: boolean;
 }
 
-/** A run's bytes, numbered in the order this thread cut them. */
+/**
+ * A run's bytes (the first `length` of `buffer`), numbered in the order this thread cut them. The buffer is handed
+ * over to the worker and back with the result, to be filled again: cutting a file allocates nothing per run.
+ */
 export interface RunRequest {
   readonly id: number;
-  readonly bytes: Uint8Array;
+  readonly buffer: ArrayBuffer;
+  readonly length: number;
 }
 
 /** What a worker found in a run: its records' results in order (indices from 0), and what they add up to. */
-export type RunResult =
-  | { readonly id: number; readonly ok: false }
+export type RunResult = { readonly id: number; readonly buffer: ArrayBuffer } & (
+  | { readonly ok: false }
   | {
-      readonly id: number;
       readonly ok: true;
       readonly count: number;
       readonly out: (RecordResult | { malformed: Malformed })[];
       readonly data: AccumulatorData;
-    };
+    }
+);
 
 /** The worker side: scans and evaluates each run it is sent, with an accumulator of the run's own. */
-export function serveRuns(task: SplitTask, port: { on(event: "message", f: (m: RunRequest) => void): void; postMessage(m: RunResult): void }): void {
+export function serveRuns(
+  task: SplitTask,
+  port: { on(event: "message", f: (m: RunRequest) => void): void; postMessage(m: RunResult, transfer: ArrayBuffer[]): void },
+): void {
   const model = stackModel(task.tf);
   const relevance = recordRelevance(model)!;
   let acc = new Accumulator(model);
   const scanner = new QuickScanner(relevance, task.all ? undefined : (r) => acc.countSkipped(r));
-  port.on("message", ({ id, bytes }) => {
+  port.on("message", ({ id, buffer, length }) => {
     acc = new Accumulator(model);
-    const { items, count, ok } = scanner.batch(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), task.file);
-    if (!ok) return port.postMessage({ id, ok: false });
+    const { items, count, ok } = scanner.batch(Buffer.from(buffer, 0, length), task.file);
+    if (!ok) return port.postMessage({ id, buffer, ok: false }, [buffer]);
     const out: (RecordResult | { malformed: Malformed })[] = [];
     for (const item of items) {
       const r = acc.evaluate(item, (m) => out.push({ malformed: m }), task.all);
       if (r) out.push(r);
     }
-    port.postMessage({ id, ok: true, count, out, data: acc.export() });
+    port.postMessage({ id, buffer, ok: true, count, out, data: acc.export() }, [buffer]);
   });
 }
 
@@ -152,7 +159,9 @@ export async function splitFile(
     w.on("error", fail);
     w.on("exit", (code) => code !== 0 && fail(new Error(`simulation worker exited with code ${code}`)));
   }
-  const runs: { id: number; bytes: Buffer; result: Promise<RunResult> }[] = [];
+  const runs: { id: number; length: number; result: Promise<RunResult> }[] = [];
+  /** Run buffers back from the workers, to be filled again. */
+  const free: ArrayBuffer[] = [];
   let nextId = 0;
   /** Records taken so far: the index of the next one. */
   let index = 0;
@@ -170,44 +179,61 @@ export async function splitFile(
       }
       acc.merge(result.data);
       index += result.count;
-      return;
+    } else {
+      // The first run starts just after the wrapper's `[`, any other just after a comma.
+      serial ??= run.id === 0 ? new QuickStream(scanner, file) : new QuickStream(scanner, file, { index });
+      toSerial(Buffer.from(result.buffer, 0, run.length));
     }
-    // The first run starts just after the wrapper's `[`, any other just after a comma.
-    serial ??= run.id === 0 ? new QuickStream(scanner, file) : new QuickStream(scanner, file, { index });
-    toSerial(run.bytes);
+    free.push(result.buffer);
   };
 
-  let pending: Buffer = first.subarray(QUICK_WRAPPER_LENGTH);
+  // Bytes not yet cut into runs, at the start of a buffer reused from chunk to chunk.
+  let work = Buffer.allocUnsafeSlow(Math.max(4 * runBytes, first.length));
+  let pendingLength = first.copy(work, 0, QUICK_WRAPPER_LENGTH);
+  const append = (chunk: Buffer) => {
+    if (work.length < pendingLength + chunk.length) {
+      const grown = Buffer.allocUnsafeSlow(2 * (pendingLength + chunk.length));
+      work.copy(grown, 0, 0, pendingLength);
+      work = grown;
+    }
+    pendingLength += chunk.copy(work, pendingLength);
+  };
   const cut = async () => {
-    for (;;) {
-      if (serial) {
-        // Every run cut before these bytes goes first.
-        while (runs.length > 0) await take();
-        toSerial(pending);
-        pending = Buffer.alloc(0);
-        return;
+    let from = 0;
+    try {
+      for (;;) {
+        if (serial) {
+          // Every run cut before these bytes goes first.
+          while (runs.length > 0) await take();
+          toSerial(work.subarray(from, pendingLength));
+          from = pendingLength;
+          return;
+        }
+        if (pendingLength - from < runBytes) return;
+        const at = work.subarray(0, pendingLength).indexOf(RECORD_BOUNDARY_HINT, from + Math.max(0, runBytes - RECORD_BOUNDARY_HINT.length));
+        if (at < 0) {
+          if (pendingLength - from <= noHintLimit) return;
+          // Not written like CloudTrail: read the rest here, once the runs before it are taken.
+          while (runs.length > 0) await take();
+          serial ??= nextId === 0 ? new QuickStream(scanner, file) : new QuickStream(scanner, file, { index });
+          continue;
+        }
+        const length = at + RECORD_BOUNDARY_OFFSET - from;
+        let buffer = free.pop();
+        if (!buffer || buffer.byteLength < length) buffer = new ArrayBuffer(Math.max(length, 2 * runBytes));
+        work.copy(Buffer.from(buffer), 0, from, from + length);
+        from += length;
+        const id = nextId++;
+        const result = new Promise<RunResult>((resolve, reject) => waiting.set(id, { resolve, reject }));
+        result.catch(() => undefined); // taken in order below, where a failure surfaces
+        workers[id % count].postMessage({ id, buffer, length }, [buffer]);
+        runs.push({ id, length, result });
+        // A few runs in flight per worker keep them busy; more would only hold memory.
+        while (runs.length >= 3 * count) await take();
       }
-      if (pending.length < runBytes) return;
-      const at = pending.indexOf(RECORD_BOUNDARY_HINT, Math.max(0, runBytes - RECORD_BOUNDARY_HINT.length));
-      if (at < 0) {
-        if (pending.length <= noHintLimit) return;
-        // Not written like CloudTrail: read the rest here, once the runs before it are taken.
-        while (runs.length > 0) await take();
-        serial ??= nextId === 0 ? new QuickStream(scanner, file) : new QuickStream(scanner, file, { index });
-        continue;
-      }
-      const bytes = pending.subarray(0, at + RECORD_BOUNDARY_OFFSET);
-      pending = pending.subarray(at + RECORD_BOUNDARY_OFFSET);
-      const id = nextId++;
-      const result = new Promise<RunResult>((resolve, reject) => waiting.set(id, { resolve, reject }));
-      result.catch(() => undefined); // taken in order below, where a failure surfaces
-      // A copy of its own, handed over rather than cloned: a view would clone the whole buffer behind it.
-      const copy = new Uint8Array(bytes.length);
-      copy.set(bytes);
-      workers[id % count].postMessage({ id, bytes: copy }, [copy.buffer]);
-      runs.push({ id, bytes, result });
-      // A few runs in flight per worker keep them busy; more would only hold memory.
-      while (runs.length >= 3 * count) await take();
+    } finally {
+      work.copyWithin(0, from, pendingLength);
+      pendingLength -= from;
     }
   };
 
@@ -222,7 +248,7 @@ export async function splitFile(
     try {
       await cut();
       for (let next = await read(); !next.done; next = await read()) {
-        pending = pending.length === 0 ? next.value : Buffer.concat([pending, next.value]);
+        append(next.value);
         await cut();
       }
     } catch (error) {
@@ -230,14 +256,14 @@ export async function splitFile(
       // Unreadable from here (a damaged gzip stream): what was read is reported, then the reason, as serially.
       while (runs.length > 0) await take();
       serial ??= nextId === 0 ? new QuickStream(scanner, file) : new QuickStream(scanner, file, { index });
-      toSerial(pending);
+      toSerial(work.subarray(0, pendingLength));
       report({ kind: "malformed", value: { file, reason: `unreadable: ${(error as Error).message}` } });
       return;
     }
     while (runs.length > 0) await take();
     // The tail (the last records and the wrapper's end) is read here.
     serial ??= nextId === 0 ? new QuickStream(scanner, file) : new QuickStream(scanner, file, { index });
-    toSerial(pending);
+    toSerial(work.subarray(0, pendingLength));
     const { items, complete } = serial.end();
     items.forEach(report);
     if (!complete) report({ kind: "malformed", value: { file, index: serial.index, reason: "truncated JSON at end of file" } });
