@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { JsonValueSplitter, recordsOf, StreamItem } from "../../src/engines/record-stream";
+import { batchesOfFile, JsonValueSplitter, OpenedFile, openFile, recordsOf, StreamItem, streamFile } from "../../src/engines/record-stream";
 
 const rec = (i: number) => ({ eventSource: "secretsmanager.amazonaws.com", eventName: "GetSecretValue", eventID: `id-${i}`, requestParameters: { secretId: `s}{"]${i}` } });
 
@@ -80,5 +80,36 @@ describe("record stream", () => {
       "random: not JSON: binary data (not a CloudTrail log file; a gzipped one must end in .gz)",
       'notes.json: not JSON: starts with "Records of last week", not with { or [',
     ]);
+  });
+});
+
+describe("gzipped log files read in one piece", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sam-piece-"));
+  const text = JSON.stringify({ Records: Array.from({ length: 3000 }, (_, i) => rec(i)) });
+  const gz = gzipSync(text);
+  const variants: [string, Buffer][] = [
+    ["whole", gz],
+    ["truncated", gz.subarray(0, gz.length >> 1)],
+    ["damaged in the middle", Buffer.from(gz).fill(0x55, gz.length >> 1, (gz.length >> 1) + 64)],
+    ["damaged checksum", Buffer.concat([gz.subarray(0, -8), Buffer.from([1, 2, 3, 4]), gz.subarray(-4)])],
+    ["wrong size in the trailer", Buffer.concat([gz.subarray(0, -4), Buffer.from([9, 0, 0, 0])])],
+    ["two members", Buffer.concat([gzipSync(text.slice(0, 5000)), gzipSync(text.slice(5000))])],
+    ["trailing bytes", Buffer.concat([gz, Buffer.from("garbage")])],
+    ["empty", gzipSync("")],
+    ["not gzip", Buffer.from("plain text, not gzip")],
+  ];
+
+  test.each(variants)("%s: the same items as streaming the file, parsed whole and streamed", async (name, bytes) => {
+    const file = join(dir, `${name.replace(/ /g, "-")}.json.gz`);
+    writeFileSync(file, bytes);
+    for (const limit of [undefined, 0, 50_000]) {
+      const read = async (opened: OpenedFile) => {
+        const items: StreamItem[] = [];
+        for await (const batch of batchesOfFile(file, limit, undefined, opened)) items.push(...batch);
+        return items;
+      };
+      const streamed = await read(streamFile(file));
+      expect({ limit, items: await read(openFile(file)) }).toEqual({ limit, items: streamed });
+    }
   });
 });

@@ -5,10 +5,14 @@
  * Given a QuickScanner, CloudTrail log files are read by a quick scan instead: records that nothing can match are
  * validated and skipped without being parsed. Pure Node: no cdktf imports.
  */
-import { createReadStream, readdirSync, ReadStream, statSync } from "node:fs";
+import { createReadStream, readdirSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline, Readable } from "node:stream";
-import { createGunzip, ZlibOptions } from "node:zlib";
+import { promisify } from "node:util";
+import { createGunzip, gunzip, ZlibOptions } from "node:zlib";
+
+const gunzipAsync = promisify(gunzip) as (buffer: Buffer, options: ZlibOptions) => Promise<Buffer>;
 
 export interface StreamedRecord {
   readonly file: string;
@@ -194,7 +198,7 @@ export async function* batchesOfFile(
   scanner?: QuickScanner,
   opened: OpenedFile = openFile(file),
 ): AsyncGenerator<StreamItem[]> {
-  const { raw, source } = opened;
+  const { source } = opened;
   const buffered: Buffer[] = [];
   let bufferedBytes = 0;
   let splitter: JsonValueSplitter | undefined;
@@ -216,7 +220,7 @@ export async function* batchesOfFile(
         const head = new TextDecoder("utf-8").decode(buffered[0].subarray(0, 4096), { stream: true });
         const notJson = notJsonReason(head);
         if (notJson) {
-          raw.destroy();
+          opened.close();
           yield [{ kind: "malformed", value: { file, reason: notJson } }];
           return;
         }
@@ -262,22 +266,84 @@ export async function* batchesOfFile(
 
 /** A file being read: its bytes, inflated when gzipped. */
 export interface OpenedFile {
-  readonly raw: ReadStream;
   readonly source: Readable;
+  /** Stops reading. */
+  readonly close: () => void;
 }
 
+/** Read and inflate chunks: large, so there are few buffers to allocate, concatenate and collect. */
+const READ_CHUNK = 1 << 20;
+/** A gzipped file up to this size is read and inflated in one piece; a larger one streams. */
+const ONE_PIECE_LIMIT = 4 << 20;
+
 /**
- * Starts reading a file. A gzipped file inflates on libuv's pool into a buffer of a few megabytes (a CloudTrail log
- * file whole) before anyone reads it, so opening the next file while reading this one overlaps the two. Errors
- * (unreadable file, bad gzip) come out of `source` when it is read.
+ * Starts reading a file. A gzipped CloudTrail log file (a few hundred kilobytes) is read and inflated in one piece
+ * on libuv's pool as soon as it is opened, so opening the next file while reading this one overlaps the two, and
+ * the inflated bytes come as one buffer; a larger file streams. Errors (unreadable file, bad gzip) come out of
+ * `source` when it is read, and the bytes that come before them are those streamFile gives.
  */
 export function openFile(file: string): OpenedFile {
-  // Large read and inflate chunks: fewer buffers to allocate, concatenate and collect.
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (!/\.gz$/i.test(file)) return { raw, source: raw };
-  const gunzip = createGunzip({ chunkSize: 1 << 20, readableHighWaterMark: 8 << 20 } as ZlibOptions);
+  if (!/\.gz$/i.test(file)) return streamFile(file);
+  let size = Infinity;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // Reading it says why.
+  }
+  if (size > ONE_PIECE_LIMIT) return streamFile(file);
+  const compressed = readFile(file);
+  const inflated = compressed.then(
+    (gz) => {
+      // The gzip trailer gives the inflated size (of the last member, modulo 4 GB): one output chunk when it is right.
+      const size = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+      const chunkSize = Math.min(Math.max(size + 1, 64 * 1024), 64 << 20);
+      return gunzipAsync(gz, { chunkSize }).then(
+        (bytes) => ({ bytes }),
+        () => ({ gz }), // damaged: streamed below, so that what comes before the error is what streaming gives
+      );
+    },
+    (error: unknown) => ({ error }),
+  );
+  let closed = false;
+  const source = Readable.from(
+    (async function* () {
+      const r = await inflated;
+      if (closed) return;
+      if ("error" in r) throw r.error;
+      if ("bytes" in r) {
+        if (r.bytes.length > 0) yield r.bytes;
+        return;
+      }
+      // The compressed bytes in the chunks a file stream reads, inflated as streamFile inflates them.
+      const chunks = (function* () {
+        for (let at = 0; at < r.gz.length; at += READ_CHUNK) yield r.gz.subarray(at, at + READ_CHUNK);
+      })();
+      yield* Readable.from(chunks, { objectMode: false }).pipe(createGunzip({ chunkSize: READ_CHUNK, readableHighWaterMark: 8 << 20 } as ZlibOptions));
+    })(),
+    { objectMode: false },
+  );
+  return {
+    source,
+    close: () => {
+      closed = true;
+      source.destroy();
+    },
+  };
+}
+
+/** Reads a file as a stream, inflating it when gzipped (on libuv's pool, a few megabytes ahead of the reader). */
+export function streamFile(file: string): OpenedFile {
+  const raw = createReadStream(file, { highWaterMark: READ_CHUNK });
+  if (!/\.gz$/i.test(file)) return { source: raw, close: () => raw.destroy() };
+  const gunzip = createGunzip({ chunkSize: READ_CHUNK, readableHighWaterMark: 8 << 20 } as ZlibOptions);
   pipeline(raw, gunzip, () => undefined);
-  return { raw, source: gunzip };
+  return {
+    source: gunzip,
+    close: () => {
+      gunzip.destroy();
+      raw.destroy();
+    },
+  };
 }
 
 /** Reads files one after another, the next one opened (and inflating) while the current one is read. */
@@ -291,8 +357,7 @@ export async function* batchesOfFiles(files: readonly string[], wholeFileLimit =
       if (!next && k + 1 < files.length) next = openFile(files[k + 1]);
     }
   } finally {
-    next?.source.destroy();
-    next?.raw.destroy();
+    next?.close();
   }
 }
 

@@ -141,7 +141,7 @@ export async function splitFile(
       if (ended) return;
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
     })();
-    for await (const batch of batchesOfFile(file, limit, scanner, { raw: opened.raw, source: Readable.from(replay) })) batch.forEach(report);
+    for await (const batch of batchesOfFile(file, limit, scanner, { source: Readable.from(replay), close: opened.close })) batch.forEach(report);
     return;
   }
 
@@ -269,7 +269,7 @@ export async function splitFile(
     if (!complete) report({ kind: "malformed", value: { file, index: serial.index, reason: "truncated JSON at end of file" } });
     else if (serial.index === 0) report({ kind: "malformed", value: { file, reason: "no JSON record in file" } });
   } finally {
-    opened.source.destroy();
+    opened.close();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
