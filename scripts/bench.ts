@@ -3,12 +3,13 @@
  *  - synth: the app as cdktf runs it (esbuild bundle, deep imports) vs a naïve build of the same stack
  *    (barrel import of @cdktf/provider-aws, run by ts-node with type-checking): wall time and peak RSS;
  *  - the Jest suite's wall time;
+ *  - `npm test` end to end (typecheck, Jest, npm run validate): the wall time every change pays;
  *  - simulate throughput and peak RSS on generated gzipped trails (1 M records as a tree of log files, 200 k
  *    records to show memory does not grow with input, and 1 M records in one file streamed), each beside its
  *    floors measured in the same run on the same input and threads: inflating alone, and inflating plus
  *    JSON.parse of every record. The trails are realistic (scripts/generate-trail.ts); their compression ratio
  *    is reported.
- * Usage: npm run bench [-- --only synth,tests,simulate] [--update-readme]
+ * Usage: npm run bench [-- --only synth,tests,npm-test,simulate] [--update-readme]
  */
 import { spawnSync } from "node:child_process";
 import { createReadStream, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -91,6 +92,23 @@ function benchTests(): void {
   const r = must(run("node", ["-r", "./scripts/report-rss.cjs", "node_modules/jest/bin/jest.js", "--silent"]), "jest");
   const counted = /Tests:\s+(.*)/.exec(r.stderr)?.[1] ?? "";
   rows.push([`Jest suite (${counted.trim()})`, fmtMs(r.ms), "", "", "≤ 30 s"]);
+}
+
+/**
+ * `npm test` as a developer runs it on every change, timed end to end: typecheck (its incremental cache removed
+ * first, so it checks everything, as on a fresh clone), Jest, and npm run validate (every variant and stack through
+ * real Terraform). The row names each phase's figures as the run printed them.
+ */
+function benchNpmTest(): void {
+  rmSync(join(root, ".build", "typecheck.tsbuildinfo"), { force: true });
+  const r = must(run("npm", ["test"]), "npm test");
+  const output = `${r.stdout}\n${r.stderr}`;
+  const jestTests = /^Tests:\s+(.*)$/m.exec(output)?.[1]?.trim() ?? "?";
+  const jestSeconds = /^Time:\s+([\d.]+) s/m.exec(output)?.[1];
+  const terraform = /terraform test: (\d+) passed, (\d+) failed \(([\d.]+) s\)/.exec(output);
+  const jest = `Jest ${jestTests}${jestSeconds ? `, ${fmtMs(Number(jestSeconds) * 1000)}` : ""}`;
+  const validate = terraform ? `validate ${terraform[1]} terraform tests passed, ${fmtMs(Number(terraform[3]) * 1000)}` : "validate";
+  rows.push([`npm test: typecheck; ${jest}; ${validate}`, fmtMs(r.ms), "", "", "≤ 2 min"]);
 }
 
 // ---------------------------------------------------------------------------------------------- floors
@@ -237,16 +255,17 @@ function table(): string {
 
 async function main(): Promise<void> {
   const onlyArg = args.find((a) => a.startsWith("--only="))?.slice(7) ?? (args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined);
-  const only = (onlyArg ?? "synth,tests,simulate").split(",");
+  const only = (onlyArg ?? "synth,tests,npm-test,simulate").split(",");
   for (const part of only) {
-    if (!["synth", "tests", "simulate"].includes(part)) {
-      console.error(`bench: --only: ${part} is not one of synth, tests, simulate`);
+    if (!["synth", "tests", "npm-test", "simulate"].includes(part)) {
+      console.error(`bench: --only: ${part} is not one of synth, tests, npm-test, simulate`);
       process.exit(2);
     }
   }
   mkdirSync(work, { recursive: true });
   if (only.includes("synth")) benchSynth();
   if (only.includes("tests")) benchTests();
+  if (only.includes("npm-test")) benchNpmTest();
   if (only.includes("simulate")) await benchSimulate();
   const nodeVersion = process.version;
   const out = `${table()}\n\nMeasured ${new Date().toISOString().slice(0, 10)} on ${require("node:os").cpus().length} cores, Node ${nodeVersion}.`;

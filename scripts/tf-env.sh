@@ -27,7 +27,9 @@ tf_find_mirror() {
     [ -d "$c/registry.terraform.io/hashicorp/aws" ] && { echo "$c"; return 0; }
   done
   local found
-  found=$(find / -maxdepth 6 -type d -path '*registry.terraform.io/hashicorp/aws' -not -path '/proc/*' 2>/dev/null | head -n 1 || true)
+  # The first match ends the search; pseudo-filesystems, node_modules and .git are not searched.
+  found=$(find / -maxdepth 6 \( -path /proc -o -path /sys -o -path /dev -o -name node_modules -o -name .git \) -prune \
+    -o -type d -path '*registry.terraform.io/hashicorp/aws' -print -quit 2>/dev/null || true)
   [ -n "$found" ] && { dirname "$(dirname "$(dirname "$found")")"; return 0; }
   echo "no hashicorp/aws provider mirror found; set TF_PROVIDER_MIRROR to the directory containing registry.terraform.io/" >&2
   return 1
