@@ -7,8 +7,8 @@
  *  - simulate throughput and peak RSS on generated gzipped trails (1 M records as a tree of log files, 200 k
  *    records to show memory does not grow with input, and 1 M records in one file streamed), each beside its
  *    floors measured in the same run on the same input and threads: inflating alone, and inflating plus
- *    JSON.parse of every record. The trails are realistic (scripts/generate-trail.ts); their compression ratio
- *    is reported.
+ *    JSON.parse of every record (best of three runs each). The trails are realistic (scripts/generate-trail.ts);
+ *    their compression ratio is reported.
  * Usage: npm run bench [-- --only synth,tests,npm-test,simulate] [--update-readme]
  */
 import { spawnSync } from "node:child_process";
@@ -221,22 +221,35 @@ async function benchSimulate(): Promise<void> {
   ];
   const ratio = await compression(cases[0][1]);
   const threadsFor = (input: string) => (statSync(input).isDirectory() ? Math.min(availableParallelism(), 4) : 1);
+  // Each figure is the best of three runs, simulate and floors alike, taken in turn: on a machine shared with other
+  // work, the best run is the one least disturbed.
+  const RUNS = 3;
   for (const [label, input] of cases) {
-    const r = must(run("node", ["--import", "tsx", "src/simulate/cli.ts", "--out", join(work, "out-sim"), "--events", input, "--stats"]), "simulate");
-    const m = /stats: (\d+) records in ([\d.]+) s = (\d+) records\/s, peak RSS (\d+) MB/.exec(r.stderr);
-    if (!m) throw new Error(`simulate printed no stats: ${r.stderr}`);
-    const records = Number(m[1]);
-    const rate = Number(m[3]);
+    let rate = 0;
+    let records = 0;
+    let rssMb = 0;
+    const floorRates = { gunzip: 0, parse: 0 };
     const threads = threadsFor(input);
-    const floors: string[] = [];
-    for (const kind of ["gunzip", "parse"] as const) {
-      const f = await floor(kind, input, threads);
-      if (kind === "parse" && f.records !== records) throw new Error(`${kind} floor read ${f.records} records, simulate ${records}`);
-      const floorRate = records / f.seconds;
-      floors.push(`${kind === "gunzip" ? "gunzip" : "gunzip + JSON.parse"} ${perSecond(floorRate)} (simulate at ${Math.round((rate / floorRate) * 100)} %)`);
+    for (let k = 0; k < RUNS; k++) {
+      const r = must(run("node", ["--import", "tsx", "src/simulate/cli.ts", "--out", join(work, "out-sim"), "--events", input, "--stats"]), "simulate");
+      const m = /stats: (\d+) records in ([\d.]+) s = (\d+) records\/s, peak RSS (\d+) MB/.exec(r.stderr);
+      if (!m) throw new Error(`simulate printed no stats: ${r.stderr}`);
+      records = Number(m[1]);
+      rate = Math.max(rate, Number(m[3]));
+      rssMb = Math.max(rssMb, Number(m[4]));
+      for (const kind of ["gunzip", "parse"] as const) {
+        const f = await floor(kind, input, threads);
+        if (kind === "parse" && f.records !== records) throw new Error(`${kind} floor read ${f.records} records, simulate ${records}`);
+        floorRates[kind] = Math.max(floorRates[kind], records / f.seconds);
+      }
     }
+    const floors = (["gunzip", "parse"] as const).map(
+      (kind) => `${kind === "gunzip" ? "gunzip" : "gunzip + JSON.parse"} ${perSecond(floorRates[kind])} (simulate at ${Math.round((rate / floorRates[kind]) * 100)} %)`,
+    );
+    // One gzip stream inflates on one thread; simulate spreads a large file's records over its worker threads.
+    const on = threads > 1 ? `${threads} threads, as simulate` : "1 thread (one gzip stream)";
     const target = statSync(input).isDirectory() ? "≥ 500 k records/s, flat memory" : "≥ 250 k records/s, flat memory";
-    rows.push([label, perSecond(rate), `${m[4]} MB`, `${floors.join("; ")}; ${threads} thread${threads > 1 ? "s" : ""}`, target]);
+    rows.push([label, perSecond(rate), `${rssMb} MB`, `${floors.join("; ")}; floors on ${on}`, target]);
   }
   rows.push([
     `generated trail: ${(ratio.raw / 1e6 / 2).toFixed(0)} MB per 500 k records, compressed ${(ratio.raw / ratio.gz).toFixed(1)}× by gzip`,
