@@ -70,13 +70,15 @@ export GOGC="${GOGC:-400}"
 parallel=${VALIDATE_JOBS:-$(nproc 2>/dev/null || echo 2)}
 echo "validate: provider mirror $mirror, $(terraform version | head -n 1), $parallel stacks at a time"
 mkdir -p "$work/synth" "$work/jobs" "$work/init"
-start=$EPOCHREALTIME
 
-# seconds_since <EPOCHREALTIME>: seconds elapsed, one decimal.
+# now: microseconds since the epoch (whole seconds where bash is older than 5). seconds_since <now>: seconds
+# elapsed since then, one decimal.
+now() { if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/[.,]/}"; else echo "$(($(date +%s) * 1000000))"; fi; }
 seconds_since() {
-  local tenths=$(( (${EPOCHREALTIME/./} - ${1/./}) / 100000 ))
+  local tenths=$(( ($(now) - $1) / 100000 ))
   echo "$((tenths / 10)).$((tenths % 10))"
 }
+start=$(now)
 
 # record <job dir> <ok|fail> <passed> <failed> <line>: a job's result, read back by collect.
 record() { printf '%s\n%s\n%s\n%s\n' "$2" "$3" "$4" "$5" > "$1/result"; rm -f "$1/pending"; }
@@ -97,12 +99,12 @@ run_stack() {
     && find "$template/config/.terraform" -mindepth 1 -maxdepth 1 ! -name providers -exec cp -R {} "$dir/.terraform/" \; \
     && { [ ! -f "$template/config/.terraform.lock.hcl" ] || cp "$template/config/.terraform.lock.hcl" "$dir/"; }; then
     step=validate
-    t=$EPOCHREALTIME
+    t=$(now)
     echo "== terraform validate" >>"$log"
     if terraform -chdir="$dir" validate -no-color >>"$log" 2>&1; then
       times="validate $(seconds_since "$t") s"
       step=test
-      t=$EPOCHREALTIME
+      t=$(now)
       echo "== terraform test" >>"$log"
       terraform -chdir="$dir" test -no-color >>"$log" 2>&1 && ok=true
       times="$times, test $(seconds_since "$t") s"
@@ -120,7 +122,7 @@ run_stack() {
   fi
   sed -n 4p "$job/result"
 }
-export -f run_stack record seconds_since
+export -f run_stack record seconds_since now
 export work
 
 # provider_key <dir> <kind>: what `terraform init -backend=false` installs for the configuration in <dir> (its
@@ -150,23 +152,21 @@ provider_key() {
 
 # shared_init <job dir> <label> <kind>: prints the directory holding the `terraform init -backend=false` this
 # stack reuses, running it the first time its requirements are seen (init.ok on success, init.log its output).
-declare -A init_dirs=()
 shared_init() {
   local key template t
   key=$(provider_key "$1" "$3")
-  if [ -z "${init_dirs[$key]:-}" ]; then
-    template="$work/init/${#init_dirs[@]}"
+  template="$work/init/$(printf '%s' "$key" | cksum | tr -c '0-9\n' '-')"
+  if [ ! -d "$template" ]; then
     mkdir -p "$template"
     cp -R "$1/." "$template/config"
     echo "$2" > "$template/first"
-    t=$EPOCHREALTIME
+    t=$(now)
     if terraform -chdir="$template/config" init -backend=false -input=false -no-color >"$template/init.log" 2>&1 3>&-; then
       touch "$template/init.ok"
     fi
     seconds_since "$t" > "$template/seconds"
-    init_dirs[$key]=$template
   fi
-  echo "${init_dirs[$key]}"
+  echo "$template"
 }
 
 # queue <variant> <kind> <stack dirs…>: a copy of each stack with its tests, its init, and its job id on fd 3.
@@ -207,7 +207,7 @@ synthesize_all() {
     name=$(basename "$variant" .json)
     out="$work/synth/$name"
     log="$work/synth/$name.log"
-    t=$EPOCHREALTIME
+    t=$(now)
     # Every variant sets an explicit suffix: hashicorp/random is not in the mirror.
     if ! MONITOR_CONFIG="$variant" CDKTF_OUTDIR="$out" node scripts/run-app.mjs >"$log" 2>&1 3>&-; then
       synth_failure "$name" synth "$log"; continue
