@@ -3,7 +3,7 @@
  * Talks to AWS through the SDK clients it is given (tests pass mocked ones).
  */
 import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricAlarm, MetricDataQuery, MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersCommand, TestMetricFilterCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -159,31 +159,36 @@ export async function verifyStack(c: Clients, out: StackOutputs, options: Verify
  * policy EventBridge does not satisfy shows as FailedInvocations and, after the retries, messages in the
  * dead-letter queue — nowhere else.
  */
+/** One GetMetricData query of a metric with a single dimension. */
+function metricQuery(id: string, namespace: string, metricName: string, dimension: string, value: string, period: number, stat = "Sum"): MetricDataQuery {
+  return { Id: id, MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: [{ Name: dimension, Value: value }] }, Period: period, Stat: stat } };
+}
+
+/** The sum of every value of the results whose Id is `prefix` or `prefix<n>` (one query per rule). */
+function sumOf(results: readonly MetricDataResult[], prefix: string): number {
+  const ours = new RegExp(`^${prefix}\\d*$`);
+  return results.filter((m) => m.Id !== undefined && ours.test(m.Id)).reduce((n, m) => n + (m.Values ?? []).reduce((a, v) => a + v, 0), 0);
+}
+
 async function deliveryChecks(c: Clients, out: StackOutputs, now: number): Promise<Check[]> {
   const rules = [...(out.event_rule_names ?? []), ...(out.change_rule_names ?? [])];
   const queue = out.dead_letter_queue_url?.split("/").pop();
   if (rules.length === 0 && !queue) return [];
   const day = 86_400_000;
   const queries = [
-    ...rules.slice(0, 160).flatMap((r, i) =>
-      // FailedInvocations: delivery failed; InvocationsFailedToBeSentToDlq: the failed alert is lost for good.
-      (["FailedInvocations", "InvocationsFailedToBeSentToDlq"] as const).map((name, k) => ({
-        Id: `${k === 0 ? "f" : "l"}${i}`,
-        MetricStat: { Metric: { Namespace: "AWS/Events", MetricName: name, Dimensions: [{ Name: "RuleName", Value: r }] }, Period: 3600, Stat: "Sum" },
-      })),
-    ),
-    ...(queue
-      ? [{ Id: "dlq", MetricStat: { Metric: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Dimensions: [{ Name: "QueueName", Value: queue }] }, Period: 3600, Stat: "Maximum" } }]
-      : []),
+    // FailedInvocations: delivery failed; InvocationsFailedToBeSentToDlq: the failed alert is lost for good.
+    ...rules.slice(0, 160).flatMap((r, i) => [
+      metricQuery(`f${i}`, "AWS/Events", "FailedInvocations", "RuleName", r, 3600),
+      metricQuery(`l${i}`, "AWS/Events", "InvocationsFailedToBeSentToDlq", "RuleName", r, 3600),
+    ]),
+    ...(queue ? [metricQuery("dlq", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, 3600, "Maximum")] : []),
   ];
   const data = await c.cloudwatch.send(new GetMetricDataCommand({ StartTime: new Date(now - day), EndTime: new Date(now), MetricDataQueries: queries }));
   const results = data?.MetricDataResults ?? [];
-  const total = (pred: (id: string) => boolean) =>
-    results.filter((m) => m.Id !== undefined && pred(m.Id)).reduce((n, m) => n + (m.Values ?? []).reduce((a, v) => a + v, 0), 0);
   const peak = results.find((m) => m.Id === "dlq")?.Values?.reduce((a, v) => Math.max(a, v), 0) ?? 0;
   const checks: Check[] = [];
-  const failed = total((id) => id.startsWith("f"));
-  const lost = total((id) => id.startsWith("l"));
+  const failed = sumOf(results, "f");
+  const lost = sumOf(results, "l");
   if (rules.length > 0) {
     checks.push(
       failed === 0
@@ -279,29 +284,24 @@ export async function fire(c: Clients, out: StackOutputs, options: FireOptions):
   while (now() - start < timeout && waiting()) {
     await sleep(poll);
     if (rules.length > 0) {
-      const metric = (ns: string, name: string, dim: string, value: string, id: string) => ({
-        Id: id,
-        MetricStat: { Metric: { Namespace: ns, MetricName: name, Dimensions: [{ Name: dim, Value: value }] }, Period: 60, Stat: "Sum" },
-      });
       const data = await c.cloudwatch.send(
         new GetMetricDataCommand({
           StartTime: new Date(start - 60_000),
           EndTime: new Date(now() + 60_000),
           MetricDataQueries: [
             ...rules.slice(0, 160).flatMap((r, i) => [
-              metric("AWS/Events", "Invocations", "RuleName", r, `r${i}`),
-              metric("AWS/Events", "FailedInvocations", "RuleName", r, `f${i}`),
-              metric("AWS/Events", "InvocationsSentToDlq", "RuleName", r, `d${i}`),
+              metricQuery(`r${i}`, "AWS/Events", "Invocations", "RuleName", r, 60),
+              metricQuery(`f${i}`, "AWS/Events", "FailedInvocations", "RuleName", r, 60),
+              metricQuery(`d${i}`, "AWS/Events", "InvocationsSentToDlq", "RuleName", r, 60),
             ]),
-            metric("AWS/SNS", "NumberOfMessagesPublished", "TopicName", topicName, "p"),
+            metricQuery("p", "AWS/SNS", "NumberOfMessagesPublished", "TopicName", topicName, 60),
           ],
         }),
       );
-      const sum = (prefix: string) =>
-        (data.MetricDataResults ?? []).filter((m) => m.Id !== undefined && (m.Id === prefix || new RegExp(`^${prefix}\\d+$`).test(m.Id))).reduce((n, m) => n + (m.Values ?? []).reduce((a, v) => a + v, 0), 0);
-      if (ruleAfter === undefined && sum("r") > 0) ruleAfter = now() - start;
-      published = sum("p");
-      failed = sum("f") + sum("d");
+      const results = data.MetricDataResults ?? [];
+      if (ruleAfter === undefined && sumOf(results, "r") > 0) ruleAfter = now() - start;
+      published = sumOf(results, "p");
+      failed = sumOf(results, "f") + sumOf(results, "d");
     }
     if (alarmAfter === undefined) {
       const alarms = (await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: out.alarm_names }))).MetricAlarms ?? [];
