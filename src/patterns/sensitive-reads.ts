@@ -7,6 +7,7 @@ import * as fp from "./filter-pattern";
 import { eventPatternWildcardComplexity } from "../engines/event-pattern";
 import { MAX_NAMES_PER_GET_PARAMETERS, parameterMatchers } from "./parameter-names";
 import { secretIdMatchers } from "./secret-ids";
+import { Severity } from "./severity";
 
 export const SECRETS_MANAGER = "secretsmanager.amazonaws.com";
 export const SSM = "ssm.amazonaws.com";
@@ -74,6 +75,8 @@ export interface ReadDetection {
    * once applied: pattern lengths are measured with these in place, so a pattern that fits at synth fits in AWS.
    */
   readonly longestValues?: Readonly<Record<string, string>>;
+  /** How urgent its alerts are. @default - `high` for successful reads, `medium` for denied ones, `critical` for `any` */
+  readonly severity?: Severity;
 }
 
 /** Which request field names the resource read, and the values that mean "the watched one". */
