@@ -218,6 +218,17 @@ export const configSchema = z
       .strict()
       .default({}),
     cisAlarms: z.object({ enabled: z.boolean().default(false) }).strict().default({}),
+    /** A principal reading a secret for the first time within the retention window alerts (learned in DynamoDB). */
+    firstSeenReaders: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Days after deployment during which new pairs are learned quietly. */
+        learningDays: z.number().int("must be a whole number of days").min(0, "must be 0 to 365 days").max(365, "must be 0 to 365 days").default(14),
+        /** A pair not read for this many days is forgotten and alerts again. */
+        retentionDays: z.number().int("must be a whole number of days").min(1, "must be 1 to 365 days").max(365, "must be 1 to 365 days").default(90),
+      })
+      .strict()
+      .default({}),
     metricNamespace: z
       .string()
       .regex(/^[^:*$\s][^:*$]{0,254}$/, "must be 1–255 characters without ':', '*', '$' or leading space")

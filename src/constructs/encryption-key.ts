@@ -14,6 +14,8 @@ export interface EncryptionKeyProps {
   readonly trailArn: string;
   /** The log group encrypted with the key. */
   readonly logGroupName: string;
+  /** More log groups encrypted with the key (the first-seen workflow's). @default - none */
+  readonly otherLogGroupNames?: readonly string[];
   /** Days before a scheduled deletion takes effect. @default 30 - the longest: time to notice and cancel */
   readonly deletionWindowDays?: number;
 }
@@ -28,6 +30,7 @@ export class EncryptionKey extends Construct {
   readonly alias: KmsAlias;
   private eventBridge?: { topicArn: string; ruleArns: readonly string[] };
   private deadLetterQueueReaders = false;
+  private firstSeen?: { topicArn: string };
 
   constructor(scope: Construct, id: string, private readonly props: EncryptionKeyProps) {
     super(scope, id);
@@ -50,6 +53,14 @@ export class EncryptionKey extends Construct {
     this.eventBridge = { topicArn, ruleArns };
   }
 
+  /**
+   * Lets account principals with IAM permission use the key through DynamoDB (the first-seen table) and publish
+   * through SNS to this topic (the first-seen workflow's role).
+   */
+  allowFirstSeenWorkflow(topicArn: string): void {
+    this.firstSeen = { topicArn };
+  }
+
   /** Lets account principals with IAM permission read the encrypted dead-letter queue through SQS. */
   allowDeadLetterQueueReaders(): void {
     this.deadLetterQueueReaders = true;
@@ -59,6 +70,9 @@ export class EncryptionKey extends Construct {
     const { accountId: account, region, partition, trailArn } = this.props;
     const root = `arn:${partition}:iam::${account}:root`;
     const publish = ["kms:Decrypt", "kms:GenerateDataKey*"];
+    const logGroupArns = [this.props.logGroupName, ...(this.props.otherLogGroupNames ?? [])].map(
+      (g) => `arn:${partition}:logs:${region}:${account}:log-group:${g}`,
+    );
     const statements: PolicyStatement[] = [
       {
         Sid: "AccountAdministersKey",
@@ -131,7 +145,9 @@ export class EncryptionKey extends Construct {
         Resource: "*",
         // CloudWatch Logs passes the log group ARN as encryption context: the key serves this group only.
         Condition: {
-          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${account}:log-group:${this.props.logGroupName}` },
+          ArnEquals: {
+            "kms:EncryptionContext:aws:logs:arn": logGroupArns.length === 1 ? logGroupArns[0] : logGroupArns,
+          },
         },
       },
       {
@@ -161,6 +177,40 @@ export class EncryptionKey extends Construct {
         Resource: "*",
         Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com`, "kms:CallerAccount": account } },
       });
+    }
+    if (this.firstSeen) {
+      statements.push(
+        {
+          // KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS" (services-dynamodb.html): "At a minimum, DynamoDB
+          // requires the following permissions on a customer managed key: kms:Encrypt, kms:Decrypt, kms:ReEncrypt*,
+          // kms:GenerateDataKey*, kms:DescribeKey, kms:CreateGrant", granted "only when the request comes from
+          // DynamoDB on behalf of the principals", with `kms:ViaService` `dynamodb.*.amazonaws.com` ("DynamoDB
+          // requires the permission to be independent of any particular AWS Region"). Root: IAM decides which
+          // principals (the deployer creating the table, the workflow's role using it).
+          Sid: "AccountUsesKeyThroughDynamoDB",
+          Effect: "Allow",
+          Principal: { AWS: root },
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+          Resource: "*",
+          Condition: { StringEquals: { "kms:CallerAccount": account }, StringLike: { "kms:ViaService": "dynamodb.*.amazonaws.com" } },
+        },
+        {
+          // The first-seen workflow publishes to the encrypted alert topic as its role: SNS uses the key on the
+          // publisher's behalf, with the topic ARN as encryption context (as for EventBridge above).
+          Sid: "AccountPublishesToEncryptedTopicThroughSns",
+          Effect: "Allow",
+          Principal: { AWS: root },
+          Action: publish,
+          Resource: "*",
+          Condition: {
+            StringEquals: {
+              "kms:CallerAccount": account,
+              "kms:ViaService": `sns.${region}.amazonaws.com`,
+              "kms:EncryptionContext:aws:sns:topicArn": this.firstSeen.topicArn,
+            },
+          },
+        },
+      );
     }
     if (this.eventBridge) {
       const { topicArn, ruleArns } = this.eventBridge;

@@ -46,6 +46,11 @@ export interface TamperScope {
   readonly key?: { readonly id: string; readonly arn: string; readonly partition: string; readonly region: string };
   /** Principals whose changes are planned (e.g. the deployment role); their changes are not alerted on. */
   readonly allowedChangers: readonly string[];
+  /**
+   * The first-seen workflow, when there is one: its table, state machine and roles (its rules are `<prefix>-…`,
+   * already covered by the EventBridge calls below).
+   */
+  readonly firstSeen?: { readonly tableName: string; readonly stateMachineName: string; readonly roleNames: readonly string[] };
 }
 
 /**
@@ -173,8 +178,31 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
   // removed inline policy or a trust CloudTrail no longer satisfies stops delivery to the log group.
   calls("iam.amazonaws.com", ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy", "PutRolePermissionsBoundary", "DeleteRole"], {
     field: ["requestParameters", "roleName"],
-    exact: [scope.deliveryRoleName],
+    // The first-seen workflow's role and the role its rules start it with break it the same way.
+    exact: [scope.deliveryRoleName, ...(scope.firstSeen?.roleNames ?? [])],
   });
+
+  if (scope.firstSeen) {
+    // DynamoDB, the learned pairs: `TableName` for DeleteTable, UpdateTable (e.g. another key) and UpdateTimeToLive
+    // (TTL off: nothing is forgotten; https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html),
+    // recorded as `requestParameters.tableName` (DynamoDB Developer Guide, "Logging DynamoDB operations by using AWS
+    // CloudTrail": the DeleteTable record has `"requestParameters": {"tableName": "Music"}`); `ResourceArn` for a
+    // resource policy that could deny the workflow's writes (API_PutResourcePolicy.html). Item writes are data
+    // events, which this trail does not record.
+    calls("dynamodb.amazonaws.com", ["DeleteTable", "UpdateTable", "UpdateTimeToLive"], { field: ["requestParameters", "tableName"], exact: [scope.firstSeen.tableName] });
+    calls("dynamodb.amazonaws.com", ["PutResourcePolicy", "DeleteResourcePolicy"], {
+      field: ["requestParameters", "resourceArn"],
+      wildcards: [`*:table/${scope.firstSeen.tableName}`],
+    });
+    // Step Functions, the workflow: `stateMachineArn` for DeleteStateMachine and UpdateStateMachine (a definition
+    // that never alerts, another role; https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateStateMachine.html).
+    // The Step Functions guide's CloudTrail examples record the ARN as `requestParameters.stateMachineArn`
+    // (StartExecution) and show a refused DeleteStateMachine naming "on resource: arn:aws:states:…:stateMachine:<name>".
+    calls("states.amazonaws.com", ["DeleteStateMachine", "UpdateStateMachine"], {
+      field: ["requestParameters", "stateMachineArn"],
+      wildcards: [`*:stateMachine:${scope.firstSeen.stateMachineName}`],
+    });
+  }
 
   if (scope.deadLetterQueueName) {
     // SQS, the dead-letter queue: `QueueUrl` (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html,

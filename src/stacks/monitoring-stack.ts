@@ -15,6 +15,7 @@ import { CisAlarms } from "../constructs/cis-alarms";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { PipelineHealth } from "../constructs/pipeline-health";
 import { MonitorDashboard } from "../constructs/dashboard";
+import { FirstSeenReaders, firstSeenNames } from "../constructs/first-seen-readers";
 import { CIS_CONTROLS } from "../patterns/cis";
 import { detectionFilterPatterns, ReadDetection, readDetections, ReadScope } from "../patterns/sensitive-reads";
 import { tamperDetection } from "../patterns/tampering";
@@ -43,6 +44,7 @@ export class MonitoringStack extends TerraformStack {
   readonly health?: PipelineHealth;
   readonly cis?: CisAlarms;
   readonly dashboard: MonitorDashboard;
+  readonly firstSeen?: FirstSeenReaders;
 
   constructor(scope: Construct, id: string, config: MonitorConfig) {
     super(scope, id);
@@ -85,6 +87,7 @@ export class MonitoringStack extends TerraformStack {
         partition,
         trailArn: trailArnOf(partition, region, accountId, name),
         logGroupName,
+        otherLogGroupNames: config.firstSeenReaders.enabled ? [firstSeenNames(name).logGroup] : [],
         deletionWindowDays: config.encryption.keyDeletionWindowDays,
       });
     }
@@ -146,6 +149,9 @@ export class MonitoringStack extends TerraformStack {
           deadLetterQueueName: config.realtimeAlerts.enabled ? deadLetterQueueNameOf(name) : undefined,
           key: this.key ? { id: this.key.key.keyId, arn: this.key.key.arn, partition, region } : undefined,
           allowedChangers: [...config.deployment.principals, ...config.selfMonitoring.allowedChangers],
+          firstSeen: config.firstSeenReaders.enabled
+            ? (({ table, stateMachine, executionRole, invokeRole }) => ({ tableName: table, stateMachineName: stateMachine, roleNames: [executionRole, invokeRole] }))(firstSeenNames(name))
+            : undefined,
         })
       : undefined;
     this.tamper = changes;
@@ -192,12 +198,15 @@ export class MonitoringStack extends TerraformStack {
       }
       const ruleArns = [...this.realtime.ruleArns, ...(this.changeRealtime?.ruleArns ?? [])];
       this.alertTopic.allowEventRules(ruleArns);
-      const ruleNames = [...this.realtime.rules, ...(this.changeRealtime?.rules ?? [])].map((r) => r.name);
+      const firstSeen = (this.firstSeen = this.firstSeenReaders(config, name, accountId, partition, detections, consoleHost, this.realtime));
+      const ruleNames = [...this.realtime.rules, ...(this.changeRealtime?.rules ?? []), ...(firstSeen?.rules ?? [])].map((r) => r.name);
       this.key?.allowEventBridgeDelivery(
         `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
         ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${n}`),
       );
       this.key?.allowDeadLetterQueueReaders();
+    } else {
+      this.firstSeen = this.firstSeenReaders(config, name, accountId, partition, detections, consoleHost);
     }
 
     if (config.selfMonitoring.enabled) {
@@ -207,7 +216,7 @@ export class MonitoringStack extends TerraformStack {
         topicArn: this.alertTopic.topic.arn,
         topicName: this.alertTopic.topic.name,
         healthTopic: this.healthTopic && { arn: this.healthTopic.topic.arn, name: this.healthTopic.topic.name },
-        ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? [])].map((r) => r.rule.name),
+        ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(this.firstSeen?.rules ?? [])].map((r) => r.rule.name),
         deadLetterQueueName: this.realtime?.deadLetterQueueName,
         silenceMinutes: config.selfMonitoring.silenceMinutes,
       });
@@ -228,6 +237,37 @@ export class MonitoringStack extends TerraformStack {
     });
 
     this.outputs(config, detections.map((d) => d.id));
+  }
+
+  /** The first-seen reader workflow, when configured; its rules send failed deliveries to the real-time path's queue. */
+  private firstSeenReaders(
+    config: MonitorConfig,
+    name: string,
+    accountId: string,
+    partition: string,
+    detections: ReadDetection[],
+    consoleHost: string | undefined,
+    realtime?: RealtimeAlerts,
+  ): FirstSeenReaders | undefined {
+    if (!config.firstSeenReaders.enabled) return undefined;
+    const { region } = config;
+    const firstSeen = new FirstSeenReaders(this, "FirstSeenReaders", {
+      name,
+      accountId,
+      region,
+      partition,
+      detections,
+      topicArn: this.alertTopic.topic.arn,
+      learningDays: config.firstSeenReaders.learningDays,
+      retentionDays: config.firstSeenReaders.retentionDays,
+      kmsKeyArn: this.key?.key.arn,
+      logRetentionDays: config.trail.logRetentionDays,
+      deadLetterQueue: realtime?.deadLetterQueue,
+      consoleHost,
+    });
+    realtime?.allowToDeadLetter(firstSeen.ruleArns);
+    this.key?.allowFirstSeenWorkflow(`arn:${partition}:sns:${region}:${accountId}:${name}-alerts`);
+    return firstSeen;
   }
 
   private outputs(config: MonitorConfig, detectionIds: string[]): void {
@@ -262,6 +302,16 @@ export class MonitoringStack extends TerraformStack {
       new TerraformOutput(this, "dead_letter_queue_url", {
         value: this.realtime.deadLetterQueue.url,
         description: "Alerts EventBridge could not publish end up here",
+      });
+    }
+    if (this.firstSeen) {
+      new TerraformOutput(this, "first_seen_table_name", {
+        value: this.firstSeen.table.name,
+        description: "DynamoDB table of learned reader/secret pairs (npm run first-seen:export reads it)",
+      });
+      new TerraformOutput(this, "first_seen_state_machine_arn", {
+        value: this.firstSeen.stateMachine.arn,
+        description: "Step Functions Express workflow that learns readers and alerts on new ones",
       });
     }
     const testSecret = secret?.arn ?? config.monitoredSecrets?.[0]?.id;
