@@ -18,6 +18,18 @@ export const AWS_REGIONS = [
   "cn-north-1", "cn-northwest-1",
 ] as const;
 
+/**
+ * Regions every account has enabled without opting in: AWS Account Management, "Enable or disable AWS Regions in
+ * your account" — Regions introduced before March 20, 2019 are enabled by default; later ones must be enabled (an
+ * opt-in Region not enabled refuses every call, so a rule there cannot even be created). What `"all"` means for
+ * `realtimeAlerts.regions`: name opt-in Regions explicitly once enabled.
+ */
+export const DEFAULT_ENABLED_REGIONS = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+  "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "sa-east-1",
+] as const;
+
 /** The only values `PutRetentionPolicy` accepts (days). Terraform's `0` means "never expire", which we refuse. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

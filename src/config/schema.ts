@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AWS_REGIONS, LOG_RETENTION_DAYS, s3BucketNameProblem } from "./aws-facts";
+import { AWS_REGIONS, DEFAULT_ENABLED_REGIONS, LOG_RETENTION_DAYS, partitionOf, s3BucketNameProblem } from "./aws-facts";
 
 /** IAM/STS principal ARN as CloudTrail records it in `userIdentity.arn`, optionally with `*` wildcards. */
 const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_/*:-]+$/;
@@ -85,6 +85,8 @@ const bucketName = z.string().superRefine((v, ctx) => {
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a valid S3 bucket name: it ${problem}` });
 });
 
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+
 const region = z.enum(AWS_REGIONS, {
   errorMap: () => ({ message: "is not a known AWS region (for example us-east-1, eu-west-1)" }),
 });
@@ -169,7 +171,56 @@ export const configSchema = z
       .strict()
       .default({}),
     deniedReads: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
-    realtimeAlerts: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
+    realtimeAlerts: z
+      .object({
+        enabled: z.boolean().default(true),
+        /**
+         * Other regions whose reads alert in real time: forwarding rules there send what the home region's rules need
+         * to the home region's bus. `"all"`: every region enabled by default in the home region's partition.
+         */
+        regions: z
+          .union([
+            z.literal("all"),
+            z.array(region).min(1, 'must list at least one region, or be "all"'),
+          ], { errorMap: () => ({ message: 'must be a list of region names (["eu-west-1"]) or "all"' }) })
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Organization-wide monitoring: a central stack (security account), an organization trail stack (management
+     * account) and a member forwarding StackSet instead of the single-account stack.
+     */
+    organization: z
+      .object({
+        /** The organization id, `o-` and 10–32 lower-case letters or digits. */
+        id: z.string().regex(/^o-[a-z0-9]{10,32}$/, "must be an organization id: o- and 10–32 lower-case letters or digits (aws organizations describe-organization)"),
+        managementAccountId: accountId,
+        /** The security (audit) account: the central bus, rules and topic live there. */
+        securityAccountId: accountId,
+        /** Organizational units (or the root, `r-…`) whose accounts get the forwarding rules. */
+        organizationalUnits: z
+          .array(z.string().regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/, "must be an OU id (ou-ab12-cd34ef56) or the root id (r-ab12)"))
+          .min(1, "must list at least one organizational unit (or the root r-…)"),
+        /** Regions of the member accounts (and of the management account) whose reads are forwarded; the home region is always one. */
+        regions: z.array(region).min(1, "must list at least one region").optional(),
+        /** Friendly account names for the messages: `{ "111122223333": "payments-prod" }`. */
+        accountNames: z
+          .record(z.string().regex(/^[A-Za-z0-9 ._()+/-]{1,50}$/, "must be 1–50 letters, digits, spaces or ._()+/-"))
+          .default({})
+          .superRefine((names, ctx) => {
+            for (const id of Object.keys(names)) {
+              if (!/^\d{12}$/.test(id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id], message: "keys must be 12-digit account ids" });
+            }
+          }),
+        /**
+         * Who creates the StackSet: `SELF` from the management account, `DELEGATED_ADMIN` from a member account
+         * registered as a CloudFormation StackSets delegated administrator.
+         */
+        stackSetCallAs: z.enum(["SELF", "DELEGATED_ADMIN"], { errorMap: () => ({ message: 'must be "SELF" or "DELEGATED_ADMIN"' }) }).default("SELF"),
+      })
+      .strict()
+      .optional(),
     trail: z
       .object({
         multiRegion: z.boolean().default(true),
@@ -260,6 +311,32 @@ export const configSchema = z
         message: "needs deployment.principals: name the role Terraform runs as, whose refresh reads of these secrets are expected",
       });
     }
+    const regions = cfg.realtimeAlerts.regions;
+    if (Array.isArray(regions)) {
+      const other = regions.find((r) => partitionOf(r) !== partitionOf(cfg.region));
+      if (other) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["realtimeAlerts", "regions"], message: `${other} is in another partition than region ${cfg.region}: EventBridge cannot forward between partitions` });
+      }
+    }
+    if (cfg.organization) {
+      const org = cfg.organization;
+      if (cfg.suffix === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["suffix"], message: "is required with organization: every account's stack must build the same names (a random suffix differs per stack)" });
+      }
+      if (regions !== undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["realtimeAlerts", "regions"], message: "is for one account; with organization, list the regions in organization.regions" });
+      }
+      const other = org.regions?.find((r) => partitionOf(r) !== partitionOf(cfg.region));
+      if (other) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["organization", "regions"], message: `${other} is in another partition than region ${cfg.region}: EventBridge cannot forward between partitions` });
+      }
+      if (!cfg.realtimeAlerts.enabled) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["realtimeAlerts", "enabled"], message: "must stay true with organization: the central account alerts through the real-time path" });
+      }
+      if (org.managementAccountId === org.securityAccountId) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["organization", "securityAccountId"], message: "must not be the management account: StackSets never deploy there, and AWS advises keeping workloads out of it" });
+      }
+    }
     if (!cfg.demoSecret.enabled && cfg.monitoredSecrets === undefined && !cfg.parameterStore.enabled) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -278,3 +355,11 @@ export type MonitorConfigInput = z.input<typeof configSchema>;
 export type MonitorConfig = z.output<typeof configSchema>;
 export type MonitoredSecretConfig = z.output<typeof monitoredSecretSchema>;
 export type BackendConfig = MonitorConfig["backend"];
+export type OrganizationConfig = NonNullable<MonitorConfig["organization"]>;
+
+/** The regions whose reads are forwarded to the home region's bus (never the home region itself). */
+export function forwardedRegions(config: Pick<MonitorConfig, "region" | "realtimeAlerts" | "organization">): string[] {
+  const listed = config.organization ? config.organization.regions ?? [] : config.realtimeAlerts.regions ?? [];
+  const all = listed === "all" ? DEFAULT_ENABLED_REGIONS.filter((r) => partitionOf(r) === partitionOf(config.region)) : listed;
+  return [...new Set(all)].filter((r) => r !== config.region);
+}

@@ -58,6 +58,14 @@ export interface AuditTrailProps {
    * @default - SSE-S3 for the bucket and log files, CloudWatch Logs' own encryption for the group
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Make it an organization trail of this organization (`o-…`): it logs the management account and every member
+   * account, its log files land under `AWSLogs/<organization id>/<account>/`, and its CloudWatch Logs group (in
+   * this account) receives every account's events. Only the management account (or a delegated administrator)
+   * may create one.
+   * @default - a trail of this account only
+   */
+  readonly organizationId?: string;
 }
 
 /**
@@ -155,6 +163,23 @@ export class AuditTrail extends Construct {
             StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
           },
         },
+        ...(props.organizationId
+          ? [
+              {
+                // CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail", organization trails: the log
+                // files of every account go under AWSLogs/<organization id>/, and "In an organization trail, the
+                // value of aws:SourceArn must be a trail ARN that is owned by the management account".
+                Sid: "CloudTrailOrganizationWrite",
+                Effect: "Allow" as const,
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${this.bucket.arn}/AWSLogs/${props.organizationId}/*`,
+                Condition: {
+                  StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
+                },
+              },
+            ]
+          : []),
         denyInsecureTransport("s3", [this.bucket.arn, `${this.bucket.arn}/*`]),
       ]),
     });
@@ -187,7 +212,14 @@ export class AuditTrail extends Construct {
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
           // CloudTrail names its streams <account>_CloudTrail_<region>; one stream per region of a
           // multi-region trail, all in this group.
-          Resource: `${this.logGroup.arn}:log-stream:${accountId}_CloudTrail_*`,
+          Resource: props.organizationId
+            ? [
+                `${this.logGroup.arn}:log-stream:${accountId}_CloudTrail_*`,
+                // CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs for
+                // monitoring": an organization trail's streams are named `<organization id>_…`.
+                `${this.logGroup.arn}:log-stream:${props.organizationId}_*`,
+              ]
+            : `${this.logGroup.arn}:log-stream:${accountId}_CloudTrail_*`,
         },
       ]),
     });
@@ -199,6 +231,7 @@ export class AuditTrail extends Construct {
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
       enableLogging: true,
+      isOrganizationTrail: props.organizationId ? true : undefined,
       kmsKeyId: props.kmsKeyArn,
       // CloudTrail requires the log-stream wildcard on the group ARN.
       cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,

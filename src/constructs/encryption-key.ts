@@ -10,10 +10,13 @@ export interface EncryptionKeyProps {
   readonly accountId: string;
   readonly region: string;
   readonly partition: string;
-  /** The trail that encrypts log files with the key (built ARN: the key must exist before the trail). */
-  readonly trailArn: string;
-  /** The log group encrypted with the key. */
-  readonly logGroupName: string;
+  /**
+   * The trail that encrypts log files with the key (built ARN: the key must exist before the trail).
+   * @default - no trail uses the key (the organization's central account): no CloudTrail statements
+   */
+  readonly trailArn?: string;
+  /** The log group encrypted with the key. @default - none (with no `otherLogGroupNames`: no CloudWatch Logs statement) */
+  readonly logGroupName?: string;
   /** More log groups encrypted with the key (the first-seen workflow's). @default - none */
   readonly otherLogGroupNames?: readonly string[];
   /** Days before a scheduled deletion takes effect. @default 30 - the longest: time to notice and cancel */
@@ -67,10 +70,12 @@ export class EncryptionKey extends Construct {
   }
 
   statements(): PolicyStatement[] {
-    const { accountId: account, region, partition, trailArn } = this.props;
+    const { accountId: account, region, partition } = this.props;
+    // Without a trail the statements naming it are dropped below; the placeholder never reaches a policy.
+    const trailArn = this.props.trailArn ?? "";
     const root = `arn:${partition}:iam::${account}:root`;
     const publish = ["kms:Decrypt", "kms:GenerateDataKey*"];
-    const logGroupArns = [this.props.logGroupName, ...(this.props.otherLogGroupNames ?? [])].map(
+    const logGroupArns = [...(this.props.logGroupName ? [this.props.logGroupName] : []), ...(this.props.otherLogGroupNames ?? [])].map(
       (g) => `arn:${partition}:logs:${region}:${account}:log-group:${g}`,
     );
     const statements: PolicyStatement[] = [
@@ -243,6 +248,11 @@ export class EncryptionKey extends Construct {
         },
       );
     }
-    return statements;
+    // A key no trail uses (the organization's central account) grants CloudTrail and CloudWatch Logs nothing.
+    const unused = new Set([
+      ...(this.props.trailArn === undefined ? ["AccountReadsTrailLogFiles", "CloudTrailEncryptsLogFiles", "CloudTrailDecryptsForBucketKey", "CloudTrailDescribesKey"] : []),
+      ...(logGroupArns.length === 0 ? ["CloudWatchLogsEncryptsTrailLogGroup"] : []),
+    ]);
+    return statements.filter((st) => !unused.has(st.Sid));
   }
 }

@@ -5,13 +5,8 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { alertTransformer } from "../patterns/alert-message";
-import {
-  AlertVariant,
-  alertVariants,
-  ReadDetection,
-  variantEventPatterns,
-  variantKey,
-} from "../patterns/sensitive-reads";
+import { AlertVariant, ReadDetection, variantKey } from "../patterns/sensitive-reads";
+import { ALL_MANAGEMENT_EVENTS, realtimeRulePatterns, RulePattern } from "../patterns/member-forwarding";
 import { policyDocument } from "./policy";
 
 /** The dead-letter queue's name, from the rules' name prefix. */
@@ -31,6 +26,12 @@ export interface RealtimeAlertsProps {
   /** An existing dead-letter queue to use. @default - a new encrypted queue */
   readonly deadLetterQueue?: SqsQueue;
   readonly topicArn: string;
+  /**
+   * The bus the rules watch: `default` (where CloudTrail delivers this account's events) or the organization's
+   * central bus (where member accounts forward theirs).
+   * @default "default"
+   */
+  readonly eventBusName?: string;
   readonly detections: readonly ReadDetection[];
   /** Console host for the link in the message. @default `<awsRegion>.console.aws.amazon.com` */
   readonly consoleHost?: string;
@@ -59,6 +60,8 @@ export interface VariantRule {
  */
 export class RealtimeAlerts extends Construct {
   readonly rules: VariantRule[] = [];
+  /** The rules' patterns, for forwarding rules elsewhere (other regions, member accounts) to carry unchanged. */
+  readonly patterns: RulePattern[];
   readonly deadLetterQueue: SqsQueue;
   /** The dead-letter queue's name as a plain string, when this construct created the queue. */
   readonly deadLetterQueueName?: string;
@@ -68,8 +71,6 @@ export class RealtimeAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: RealtimeAlertsProps) {
     super(scope, id);
-    const outcomes = [...new Set(props.detections.map((d) => d.outcome))];
-    if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
     const family = props.family ?? "read";
     if (!props.deadLetterQueue) this.deadLetterQueueName = deadLetterQueueNameOf(props.namePrefix);
     this.deadLetterQueue =
@@ -81,35 +82,33 @@ export class RealtimeAlerts extends Construct {
         sqsManagedSseEnabled: props.kmsMasterKeyId === undefined ? true : undefined,
         kmsMasterKeyId: props.kmsMasterKeyId,
       });
-    for (const variant of alertVariants(outcomes, family)) {
+    const busName = props.eventBusName ?? "default";
+    this.patterns = realtimeRulePatterns(props.detections, family);
+    for (const { id, variant, pattern } of this.patterns) {
       const key = variantKey(variant, family);
       const transformer = alertTransformer(variant, { consoleHost: props.consoleHost, family });
-      // Many listed secrets or parameters may not fit one pattern: extra rules (`-2`, `-3`, …) take the rest.
-      variantEventPatterns(props.detections, variant).forEach((pattern, i) => {
-        const id = `${family === "tamper" ? "change-" : ""}${i === 0 ? key : `${key}-${i + 1}`}`;
-        const ruleName = `${props.namePrefix}-${id}`;
-        const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
-          name: ruleName,
-          description: `${family === "tamper" ? "Changes to the trail or the monitoring" : "Secret reads"} (${key}) from CloudTrail, rendered for the on-call`,
-          eventBusName: "default",
-          eventPattern: JSON.stringify(pattern),
-          // Secret reads are read-only management events; a plain ENABLED rule never receives them.
-          state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
-        });
-        const target = new CloudwatchEventTarget(this, `Target-${id}`, {
-          rule: rule.name,
-          eventBusName: "default",
-          targetId: "alert-topic",
-          arn: props.topicArn,
-          inputTransformer: { inputPaths: transformer.inputPaths, inputTemplate: transformer.inputTemplate },
-          retryPolicy: {
-            maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 86_400,
-            maximumRetryAttempts: props.maximumRetryAttempts ?? 185,
-          },
-          deadLetterConfig: { arn: this.deadLetterQueue.arn },
-        });
-        this.rules.push({ variant, name: ruleName, rule, target });
+      const ruleName = `${props.namePrefix}-${id}`;
+      const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
+        name: ruleName,
+        description: `${family === "tamper" ? "Changes to the trail or the monitoring" : "Secret reads"} (${key}) from CloudTrail, rendered for the on-call`,
+        eventBusName: busName,
+        eventPattern: JSON.stringify(pattern),
+        // Secret reads are read-only management events; a plain ENABLED rule never receives them.
+        state: ALL_MANAGEMENT_EVENTS,
       });
+      const target = new CloudwatchEventTarget(this, `Target-${id}`, {
+        rule: rule.name,
+        eventBusName: busName,
+        targetId: "alert-topic",
+        arn: props.topicArn,
+        inputTransformer: { inputPaths: transformer.inputPaths, inputTemplate: transformer.inputTemplate },
+        retryPolicy: {
+          maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 86_400,
+          maximumRetryAttempts: props.maximumRetryAttempts ?? 185,
+        },
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      });
+      this.rules.push({ variant, name: ruleName, rule, target });
     }
     this.senderArns.push(...this.ruleArns);
     if (!props.deadLetterQueue) {

@@ -4,7 +4,10 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
-import { BackendConfig, MonitorConfig } from "../config/schema";
+import { BackendConfig, forwardedRegions, MonitorConfig, OrganizationConfig } from "../config/schema";
+import { EventForwarding } from "../constructs/event-forwarding";
+import { centralBusName, eventBusArn } from "../patterns/member-forwarding";
+import { alarmStateChangePattern } from "../patterns/alarm-events";
 import { AlertTopic } from "../constructs/alert-topic";
 import { AuditTrail, trailArnOf, trailDeliveryRoleName, trailLogGroupName } from "../constructs/audit-trail";
 import { DemoSecret } from "../constructs/demo-secret";
@@ -18,10 +21,25 @@ import { MonitorDashboard } from "../constructs/dashboard";
 import { FirstSeenReaders, firstSeenNames } from "../constructs/first-seen-readers";
 import { CIS_CONTROLS } from "../patterns/cis";
 import { detectionFilterPatterns, ReadDetection, readDetections, ReadScope } from "../patterns/sensitive-reads";
+import { realtimeRulePatterns } from "../patterns/member-forwarding";
+
+/** The read rules of the real-time path, as the central account builds them. */
+const readRulePatterns = (detections: readonly ReadDetection[]) => realtimeRulePatterns(detections, "read");
 import { tamperDetection } from "../patterns/tampering";
 
 /** `alert_emails` validation: the same shape the configuration schema accepts. */
 const EMAIL_REGEX = "^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$";
+
+export interface MonitoringStackOptions {
+  /**
+   * Build the organization trail stack of this organization (deployed in its management account): an
+   * organization trail, its metric path and self-monitoring; the real-time read rules run in the central account,
+   * so this account's reads (in every region of `organization.regions`) and its alarms' state changes are
+   * forwarded to the central bus.
+   * @default - the single-account monitor
+   */
+  readonly organization?: OrganizationConfig;
+}
 
 /**
  * The secret-access monitor: a trail feeding a log group, metric filters and alarms on secret reads, the
@@ -45,33 +63,23 @@ export class MonitoringStack extends TerraformStack {
   readonly cis?: CisAlarms;
   readonly dashboard: MonitorDashboard;
   readonly firstSeen?: FirstSeenReaders;
+  /** Forwarding rules in the other regions (single account) or to the central bus (organization trail stack). */
+  readonly forwarding?: EventForwarding;
 
-  constructor(scope: Construct, id: string, config: MonitorConfig) {
+  constructor(scope: Construct, id: string, config: MonitorConfig, options: MonitoringStackOptions = {}) {
     super(scope, id);
     configureBackend(this, id, config.backend);
     // Write-only arguments (the demo secret's value) need Terraform 1.11; an older CLI would reject the argument
     // with a less helpful message.
     this.addOverride("terraform.required_version", ">= 1.11.0");
-    new AwsProvider(this, "aws", {
-      region: config.region,
-      defaultTags: [{ tags: { Project: config.namePrefix, ManagedBy: "cdktf", ...config.tags } }],
-    });
+    const tags = { Project: config.namePrefix, ManagedBy: "cdktf", ...config.tags };
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags }] });
+    const org = options.organization;
     const accountId = new DataAwsCallerIdentity(this, "current").accountId;
     const { region } = config;
     const partition = partitionOf(region);
 
-    const alertEmails = new TerraformVariable(this, "alert_emails", {
-      type: "list(string)",
-      description: "E-mail addresses subscribed to the alert topic (each must confirm the subscription e-mail)",
-      default: config.alertEmails,
-      nullable: false,
-      validation: [
-        {
-          condition: `\${length(var.alert_emails) > 0 && alltrue([for e in var.alert_emails : can(regex("${EMAIL_REGEX}", e))])}`,
-          errorMessage: "alert_emails must be a non-empty list of e-mail addresses (name@example.com).",
-        },
-      ],
-    });
+    const alertEmails = alertEmailsVariable(this, config.alertEmails);
 
     this.suffix = new NameSuffix(this, "Suffix", { explicit: config.suffix });
     const name = `${config.namePrefix}-${this.suffix.value}`;
@@ -123,6 +131,7 @@ export class MonitoringStack extends TerraformStack {
       bucketExpirationDays: config.trail.bucketExpirationDays,
       excludeManagementEventSources: config.trail.excludeManagementEventSources,
       kmsKeyArn,
+      organizationId: org?.id,
     });
 
     this.alertTopic = new AlertTopic(this, "AlertTopic", {
@@ -178,13 +187,16 @@ export class MonitoringStack extends TerraformStack {
 
     const consoleHost = partition === "aws" ? undefined : consoleHostOf(region);
     if (config.realtimeAlerts.enabled) {
-      this.realtime = new RealtimeAlerts(this, "RealtimeAlerts", {
-        namePrefix: name,
-        topicArn: this.alertTopic.topic.arn,
-        detections,
-        consoleHost,
-        kmsMasterKeyId: kmsKeyArn,
-      });
+      // In an organization the read rules run in the central account; this account forwards its reads there.
+      if (!org) {
+        this.realtime = new RealtimeAlerts(this, "RealtimeAlerts", {
+          namePrefix: name,
+          topicArn: this.alertTopic.topic.arn,
+          detections,
+          consoleHost,
+          kmsMasterKeyId: kmsKeyArn,
+        });
+      }
       if (changes) {
         this.changeRealtime = new RealtimeAlerts(this, "ChangeRealtimeAlerts", {
           namePrefix: name,
@@ -192,19 +204,45 @@ export class MonitoringStack extends TerraformStack {
           topicArn: this.alertTopic.topic.arn,
           detections: [changes],
           consoleHost,
-          deadLetterQueue: this.realtime.deadLetterQueue,
+          deadLetterQueue: this.realtime?.deadLetterQueue,
+          kmsMasterKeyId: this.realtime ? undefined : kmsKeyArn,
         });
-        this.realtime.allowToDeadLetter(this.changeRealtime.ruleArns);
+        this.realtime?.allowToDeadLetter(this.changeRealtime.ruleArns);
       }
-      const ruleArns = [...this.realtime.ruleArns, ...(this.changeRealtime?.ruleArns ?? [])];
-      this.alertTopic.allowEventRules(ruleArns);
+      const ruleArns = [...(this.realtime?.ruleArns ?? []), ...(this.changeRealtime?.ruleArns ?? [])];
+      if (ruleArns.length > 0) this.alertTopic.allowEventRules(ruleArns);
       const firstSeen = (this.firstSeen = this.firstSeenReaders(config, name, accountId, partition, detections, consoleHost, this.realtime));
-      const ruleNames = [...this.realtime.rules, ...(this.changeRealtime?.rules ?? []), ...(firstSeen?.rules ?? [])].map((r) => r.name);
-      this.key?.allowEventBridgeDelivery(
-        `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
-        ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${n}`),
-      );
-      this.key?.allowDeadLetterQueueReaders();
+      if (ruleArns.length > 0) {
+        const ruleNames = [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(firstSeen?.rules ?? [])].map((r) => r.name);
+        this.key?.allowEventBridgeDelivery(
+          `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
+          ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${n}`),
+        );
+        this.key?.allowDeadLetterQueueReaders();
+      }
+      const regions = forwardedRegions(config);
+      if (org) {
+        // Reads in this account, in the home region and every listed one, go to the central bus, with the state
+        // changes of this stack's alarms: CloudWatch alarms cannot notify a topic in another account.
+        const central = eventBusArn(partition, region, org.securityAccountId, centralBusName(name));
+        this.forwarding = new EventForwarding(this, "Forwarding", {
+          namePrefix: name,
+          rules: [...readRulePatterns(detections), { id: "alarm-state", pattern: alarmStateChangePattern(name) }],
+          targetBusArn: central,
+          regions: [region, ...regions],
+          accountId,
+          tags,
+        });
+      } else if (regions.length > 0 && this.realtime) {
+        this.forwarding = new EventForwarding(this, "Forwarding", {
+          namePrefix: name,
+          rules: [...this.realtime.patterns, ...(this.changeRealtime?.patterns ?? [])],
+          targetBusArn: eventBusArn(partition, region, accountId, "default"),
+          regions,
+          accountId,
+          tags,
+        });
+      }
     } else {
       this.firstSeen = this.firstSeenReaders(config, name, accountId, partition, detections, consoleHost);
     }
@@ -217,7 +255,7 @@ export class MonitoringStack extends TerraformStack {
         topicName: this.alertTopic.topic.name,
         healthTopic: this.healthTopic && { arn: this.healthTopic.topic.arn, name: this.healthTopic.topic.name },
         ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(this.firstSeen?.rules ?? [])].map((r) => r.rule.name),
-        deadLetterQueueName: this.realtime?.deadLetterQueueName,
+        deadLetterQueueName: (this.realtime ?? this.changeRealtime)?.deadLetterQueueName,
         silenceMinutes: config.selfMonitoring.silenceMinutes,
       });
     }
@@ -232,7 +270,7 @@ export class MonitoringStack extends TerraformStack {
       logGroupName,
       topicName,
       rulePrefix: name,
-      deadLetterQueueName: this.realtime?.deadLetterQueueName,
+      deadLetterQueueName: (this.realtime ?? this.changeRealtime)?.deadLetterQueueName,
       alarmArns: () => this.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm).map((a) => a.arn),
     });
 
@@ -293,14 +331,17 @@ export class MonitoringStack extends TerraformStack {
         value: this.realtime.rules.map((r) => r.rule.name),
         description: "EventBridge rules of the real-time path",
       });
-      if (this.changeRealtime) {
-        new TerraformOutput(this, "change_rule_names", {
-          value: this.changeRealtime.rules.map((r) => r.rule.name),
-          description: "EventBridge rules alerting on changes to the trail and the monitoring",
-        });
-      }
+    }
+    if (this.changeRealtime) {
+      new TerraformOutput(this, "change_rule_names", {
+        value: this.changeRealtime.rules.map((r) => r.rule.name),
+        description: "EventBridge rules alerting on changes to the trail and the monitoring",
+      });
+    }
+    const queueOwner = this.realtime ?? this.changeRealtime;
+    if (queueOwner) {
       new TerraformOutput(this, "dead_letter_queue_url", {
-        value: this.realtime.deadLetterQueue.url,
+        value: queueOwner.deadLetterQueue.url,
         description: "Alerts EventBridge could not publish end up here",
       });
     }
@@ -312,6 +353,12 @@ export class MonitoringStack extends TerraformStack {
       new TerraformOutput(this, "first_seen_state_machine_arn", {
         value: this.firstSeen.stateMachine.arn,
         description: "Step Functions Express workflow that learns readers and alerts on new ones",
+      });
+    }
+    if (this.forwarding) {
+      new TerraformOutput(this, "forwarding_rule_names", {
+        value: [...new Set(this.forwarding.rules.map((r) => r.name))],
+        description: "Rules forwarding reads to the alerting bus, the same names in every region listed",
       });
     }
     const testSecret = secret?.arn ?? config.monitoredSecrets?.[0]?.id;
@@ -327,6 +374,22 @@ export class MonitoringStack extends TerraformStack {
       });
     }
   }
+}
+
+/** `alert_emails`: the subscribers of every topic, a variable so a pipeline can change them without a synth. */
+export function alertEmailsVariable(stack: TerraformStack, emails: readonly string[]): TerraformVariable {
+  return new TerraformVariable(stack, "alert_emails", {
+    type: "list(string)",
+    description: "E-mail addresses subscribed to the alert topic (each must confirm the subscription e-mail)",
+    default: [...emails],
+    nullable: false,
+    validation: [
+      {
+        condition: `\${length(var.alert_emails) > 0 && alltrue([for e in var.alert_emails : can(regex("${EMAIL_REGEX}", e))])}`,
+        errorMessage: "alert_emails must be a non-empty list of e-mail addresses (name@example.com).",
+      },
+    ],
+  });
 }
 
 /**

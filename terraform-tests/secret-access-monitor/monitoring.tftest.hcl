@@ -43,6 +43,15 @@ mock_provider "aws" {
   }
 }
 
+# Regions the multi-region variant forwards from (realtimeAlerts.regions): each has its own provider
+# configuration (aws.<region>), mocked like the default one. Unused aliases are ignored.
+mock_provider "aws" {
+  alias = "eu-west-1"
+}
+mock_provider "aws" {
+  alias = "ap-southeast-2"
+}
+
 variables {
   demo_secret_value = "not-a-real-secret"
 }

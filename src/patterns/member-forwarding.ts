@@ -1,0 +1,146 @@
+/**
+ * The real-time path across regions and accounts. CloudTrail delivers an API-call event to EventBridge only in the
+ * account and region of the call, so every other region (and, in an organization, every member account) needs
+ * rules that forward exactly what the alerting rules need to the bus where they run. Both sides are built here
+ * from the same pattern builders (`variantEventPatterns`): a forwarding rule carries the very pattern of one
+ * alerting rule, so forwarding followed by the alerting rules alerts on exactly what the alerting rules alone
+ * would (`__tests__/patterns/forwarding-replay.test.ts` replays it).
+ * Pure: no cdktf imports; the StackSet template is a plain object.
+ */
+import { AlertVariant, alertVariants, EventPattern, ReadDetection, variantEventPatterns, variantKey } from "./sensitive-reads";
+
+/** One alerting rule of the real-time path: its id (`read-role-pub`, `read-role-pub-2`, `change-done`…), variant and pattern. */
+export interface RulePattern {
+  readonly id: string;
+  readonly variant: AlertVariant;
+  readonly pattern: EventPattern;
+}
+
+/**
+ * The rules the real-time path creates for these detections: one per variant (record shape), more when a
+ * variant's branches do not fit one pattern (`-2`, `-3`, …). `tamper` rule ids start with `change-`.
+ */
+export function realtimeRulePatterns(detections: readonly ReadDetection[], family: "read" | "tamper" = "read"): RulePattern[] {
+  const outcomes = [...new Set(detections.map((d) => d.outcome))];
+  if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
+  const rules: RulePattern[] = [];
+  for (const variant of alertVariants(outcomes, family)) {
+    const key = variantKey(variant, family);
+    variantEventPatterns(detections, variant).forEach((pattern, i) => {
+      rules.push({ id: `${family === "tamper" ? "change-" : ""}${i === 0 ? key : `${key}-${i + 1}`}`, variant, pattern });
+    });
+  }
+  return rules;
+}
+
+/** The name of the rule forwarding the events of alerting rule `id`: `<namePrefix>-fwd-<id>`. */
+export function forwardingRuleName(namePrefix: string, id: string): string {
+  return `${namePrefix}-fwd-${id}`;
+}
+
+/**
+ * EventBridge: "You can set up rules on your default or custom event bus to receive read-only management events
+ * from AWS services via CloudTrail" with this state; a plain `ENABLED` rule never sees GetSecretValue.
+ */
+export const ALL_MANAGEMENT_EVENTS = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS";
+
+/** The central event bus of an organization: a name every account can build, without a random suffix. */
+export function centralBusName(namePrefix: string): string {
+  return `${namePrefix}-org-events`;
+}
+
+export function eventBusArn(partition: string, region: string, accountId: string, busName: string): string {
+  return `arn:${partition}:events:${region}:${accountId}:event-bus/${busName}`;
+}
+
+export interface MemberForwardingTemplateProps {
+  /** Prefix of the forwarding rules' names (`<namePrefix>-fwd-<id>`), shared with the organization's other stacks. */
+  readonly namePrefix: string;
+  /** The central event bus (security account, home region) the rules forward to. */
+  readonly centralBusArn: string;
+  /** The alerting rules of the central account: each gets one forwarding rule with its pattern. */
+  readonly rules: readonly RulePattern[];
+  /** How long EventBridge retries a failed forward. @default 86400 - the maximum, 24 hours */
+  readonly maximumEventAgeSeconds?: number;
+  /** @default 185 - EventBridge's maximum retry attempts */
+  readonly maximumRetryAttempts?: number;
+}
+
+/** CloudFormation logical ids: letters and digits only. */
+function logicalId(prefix: string, id: string): string {
+  return prefix + id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join("");
+}
+
+/**
+ * The CloudFormation template a service-managed StackSet deploys to every account and region of the chosen
+ * organizational units: one forwarding rule per alerting rule on the account's default bus, each targeting the
+ * central bus through one role.
+ *
+ * - The role: "If you grant permissions using an organization, then accounts in that organization must specify a
+ *   RoleArn with proper permissions when they use PutTarget to add your account's event bus as a target"
+ *   (EventBridge API Reference, PutPermission). It may only `events:PutEvents` to the central bus, and only
+ *   EventBridge of this account may assume it.
+ * - No input transformer on the target: the central rules match the forwarded event as CloudTrail wrote it, and
+ *   render the message there (account and region come from the record itself).
+ * - No fixed names for the role: a StackSet instance per region creates its own (IAM is global), so only
+ *   CAPABILITY_IAM is needed.
+ */
+export function memberForwardingTemplate(props: MemberForwardingTemplateProps): Record<string, unknown> {
+  if (props.rules.length === 0) throw new Error("memberForwardingTemplate: no alerting rules to forward for");
+  const resources: Record<string, unknown> = {
+    ForwardingRole: {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        Description: "Lets EventBridge forward secret reads to the organization's central event bus",
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: "put-events-to-central-bus",
+            PolicyDocument: {
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: props.centralBusArn }],
+            },
+          },
+        ],
+      },
+    },
+  };
+  for (const rule of props.rules) {
+    resources[logicalId("Forward", rule.id)] = {
+      Type: "AWS::Events::Rule",
+      Properties: {
+        Name: forwardingRuleName(props.namePrefix, rule.id),
+        Description: `Forwards what the central rule ${rule.id} alerts on to the organization's central event bus`,
+        EventBusName: "default",
+        EventPattern: rule.pattern,
+        State: ALL_MANAGEMENT_EVENTS,
+        Targets: [
+          {
+            Id: "central-bus",
+            Arn: props.centralBusArn,
+            RoleArn: { "Fn::GetAtt": ["ForwardingRole", "Arn"] },
+            RetryPolicy: {
+              MaximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 86_400,
+              MaximumRetryAttempts: props.maximumRetryAttempts ?? 185,
+            },
+          },
+        ],
+      },
+    };
+  }
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: "Secret-access monitor: forwards secret reads in this account and region to the organization's central event bus",
+    Resources: resources,
+  };
+}

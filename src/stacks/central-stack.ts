@@ -1,0 +1,138 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
+import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { consoleHostOf, partitionOf } from "../config/aws-facts";
+import { MonitorConfig, OrganizationConfig } from "../config/schema";
+import { AlertTopic } from "../constructs/alert-topic";
+import { EncryptionKey } from "../constructs/encryption-key";
+import { RealtimeAlerts } from "../constructs/realtime-alerts";
+import { policyDocument } from "../constructs/policy";
+import { alarmStateChangePattern, alarmStateTransformer } from "../patterns/alarm-events";
+import { centralBusName, eventBusArn } from "../patterns/member-forwarding";
+import { readDetections } from "../patterns/sensitive-reads";
+import { alertEmailsVariable, configureBackend, readScope } from "./monitoring-stack";
+
+/**
+ * The organization's central account (security/audit account): the event bus every member account forwards its
+ * reads to (its policy admits the organization only), the read and denied-read rules with their input
+ * transformers, the alert topic and the dead-letter queue, and a rule turning the organization trail's alarm
+ * state changes (forwarded from the management account) into alerts.
+ */
+export class CentralStack extends TerraformStack {
+  readonly bus: CloudwatchEventBus;
+  readonly busPolicy: CloudwatchEventBusPolicy;
+  readonly alertTopic: AlertTopic;
+  readonly key?: EncryptionKey;
+  readonly realtime: RealtimeAlerts;
+  readonly alarmRule: CloudwatchEventRule;
+  readonly alarmTarget: CloudwatchEventTarget;
+  /** The bus ARN as a plain string: member accounts and the trail account build the same. */
+  readonly busArn: string;
+
+  constructor(scope: Construct, id: string, config: MonitorConfig, org: OrganizationConfig) {
+    super(scope, id);
+    configureBackend(this, id, config.backend);
+    this.addOverride("terraform.required_version", ">= 1.11.0");
+    const { region } = config;
+    const partition = partitionOf(region);
+    new AwsProvider(this, "aws", { region, defaultTags: [{ tags: { Project: config.namePrefix, ManagedBy: "cdktf", ...config.tags } }] });
+    const accountId = new DataAwsCallerIdentity(this, "current").accountId;
+    const alertEmails = alertEmailsVariable(this, config.alertEmails);
+    // The schema requires an explicit suffix with `organization`: every stack builds the same names.
+    const name = `${config.namePrefix}-${config.suffix}`;
+    const busName = centralBusName(name);
+    // Built from the configured account, not the caller: member accounts' rules name this ARN in their targets,
+    // and deploying this stack into any other account must not quietly create a bus nobody forwards to.
+    this.busArn = eventBusArn(partition, region, org.securityAccountId, busName);
+    const topicName = `${name}-alerts`;
+
+    if (config.encryption.mode === "kms") {
+      this.key = new EncryptionKey(this, "EncryptionKey", {
+        name,
+        accountId,
+        region,
+        partition,
+        deletionWindowDays: config.encryption.keyDeletionWindowDays,
+      });
+    }
+    const kmsKeyArn = this.key?.key.arn;
+
+    this.bus = new CloudwatchEventBus(this, "Bus", { name: busName });
+    this.busPolicy = new CloudwatchEventBusPolicy(this, "BusPolicy", {
+      eventBusName: this.bus.name,
+      policy: policyDocument([
+        {
+          // EventBridge API Reference, PutPermission: "if all the accounts are members of the same AWS
+          // organization, you can run PutPermission once specifying Principal as "*" and specifying the AWS
+          // organization ID in Condition, to grant permissions to all accounts in that organization."
+          Sid: "OrganizationAccountsPutEvents",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "events:PutEvents",
+          Resource: this.busArn,
+          Condition: { StringEquals: { "aws:PrincipalOrgID": org.id } },
+        },
+      ]),
+    });
+
+    this.alertTopic = new AlertTopic(this, "AlertTopic", {
+      name: topicName,
+      accountId,
+      region,
+      partition,
+      emails: alertEmails.listValue,
+      kmsMasterKeyId: kmsKeyArn,
+    });
+
+    const detections = readDetections(readScope(config));
+    const consoleHost = partition === "aws" ? undefined : consoleHostOf(region);
+    this.realtime = new RealtimeAlerts(this, "RealtimeAlerts", {
+      namePrefix: name,
+      eventBusName: this.bus.name,
+      topicArn: this.alertTopic.topic.arn,
+      detections,
+      consoleHost,
+      kmsMasterKeyId: kmsKeyArn,
+    });
+
+    const alarmRuleName = `${name}-trail-alarm`;
+    this.alarmRule = new CloudwatchEventRule(this, "TrailAlarmRule", {
+      name: alarmRuleName,
+      description: "The organization trail's metric-path alarms (forwarded from its account), rendered for the on-call",
+      eventBusName: this.bus.name,
+      eventPattern: JSON.stringify(alarmStateChangePattern(name)),
+      state: "ENABLED",
+    });
+    const transformer = alarmStateTransformer();
+    this.alarmTarget = new CloudwatchEventTarget(this, "TrailAlarmTarget", {
+      rule: this.alarmRule.name,
+      eventBusName: this.bus.name,
+      targetId: "alert-topic",
+      arn: this.alertTopic.topic.arn,
+      inputTransformer: { inputPaths: transformer.inputPaths, inputTemplate: transformer.inputTemplate },
+      retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: this.realtime.deadLetterQueue.arn },
+    });
+    this.realtime.allowToDeadLetter([this.alarmRule.arn]);
+
+    const ruleArns = [...this.realtime.ruleArns, this.alarmRule.arn];
+    this.alertTopic.allowEventRules(ruleArns);
+    // Rules on a custom bus: arn:…:rule/<bus name>/<rule name>.
+    const ruleNames = [...this.realtime.rules.map((r) => r.name), alarmRuleName];
+    this.key?.allowEventBridgeDelivery(
+      `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
+      ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${busName}/${n}`),
+    );
+    this.key?.allowDeadLetterQueueReaders();
+
+    new TerraformOutput(this, "central_bus_arn", { value: this.bus.arn, description: "The bus every account forwards its reads to" });
+    new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopic.topic.arn, description: "SNS topic the organization's alerts go to" });
+    new TerraformOutput(this, "event_rule_names", { value: this.realtime.rules.map((r) => r.rule.name), description: "Rules of the central bus" });
+    new TerraformOutput(this, "dead_letter_queue_url", { value: this.realtime.deadLetterQueue.url, description: "Alerts EventBridge could not publish end up here" });
+  }
+}

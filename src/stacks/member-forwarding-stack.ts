@@ -1,0 +1,70 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-stack-set";
+import { CloudformationStackInstances } from "@cdktf/provider-aws/lib/cloudformation-stack-instances";
+import { partitionOf } from "../config/aws-facts";
+import { MonitorConfig, OrganizationConfig } from "../config/schema";
+import { centralBusName, eventBusArn, memberForwardingTemplate, realtimeRulePatterns } from "../patterns/member-forwarding";
+import { readDetections } from "../patterns/sensitive-reads";
+import { configureBackend, readScope } from "./monitoring-stack";
+
+/** The StackSet's name, from the organization's shared name. */
+export function memberStackSetName(name: string): string {
+  return `${name}-member-forwarding`;
+}
+
+/**
+ * The member accounts' forwarding rules, everywhere: a service-managed CloudFormation StackSet, created from the
+ * management account (or a StackSets delegated administrator, `organization.stackSetCallAs`), deployed to every
+ * account of the chosen organizational units in every listed region, and to every account that joins them later
+ * (automatic deployment). Its template is generated from the central rules' own patterns.
+ */
+export class MemberForwardingStack extends TerraformStack {
+  readonly stackSet: CloudformationStackSet;
+  readonly instances: CloudformationStackInstances;
+  /** The template the StackSet deploys, as a plain object (checked against CloudFormation's resource schemas). */
+  readonly template: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, config: MonitorConfig, org: OrganizationConfig) {
+    super(scope, id);
+    configureBackend(this, id, config.backend);
+    this.addOverride("terraform.required_version", ">= 1.11.0");
+    const { region } = config;
+    const partition = partitionOf(region);
+    new AwsProvider(this, "aws", { region, defaultTags: [{ tags: { Project: config.namePrefix, ManagedBy: "cdktf", ...config.tags } }] });
+    const name = `${config.namePrefix}-${config.suffix}`;
+    this.template = memberForwardingTemplate({
+      namePrefix: name,
+      centralBusArn: eventBusArn(partition, region, org.securityAccountId, centralBusName(name)),
+      rules: realtimeRulePatterns(readDetections(readScope(config)), "read"),
+    });
+    const stackSetName = memberStackSetName(name);
+    this.stackSet = new CloudformationStackSet(this, "StackSet", {
+      name: stackSetName,
+      description: "Secret-access monitor: forwards secret reads of every member account and region to the central event bus",
+      permissionModel: "SERVICE_MANAGED",
+      callAs: org.stackSetCallAs,
+      // The template creates an IAM role without a fixed name.
+      capabilities: ["CAPABILITY_IAM"],
+      // New accounts in the organizational units get the rules without anyone acting; an account that leaves
+      // loses them.
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      templateBody: JSON.stringify(this.template),
+      operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: "PARALLEL" },
+      lifecycle: {
+        // With SERVICE_MANAGED, CloudFormation reports an administration role of its own that the configuration
+        // does not set: without this every plan would show a change (provider documentation of the resource).
+        ignoreChanges: ["administration_role_arn"],
+      },
+    });
+    this.instances = new CloudformationStackInstances(this, "Instances", {
+      stackSetName: this.stackSet.name,
+      callAs: org.stackSetCallAs,
+      regions: [...new Set([region, ...(org.regions ?? [])])],
+      deploymentTargets: { organizationalUnitIds: [...org.organizationalUnits] },
+      operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: "PARALLEL" },
+    });
+    new TerraformOutput(this, "stack_set_name", { value: this.stackSet.name, description: "The StackSet deploying the forwarding rules" });
+  }
+}
