@@ -104,6 +104,26 @@ export const monitoredSecretSchema = z
   })
   .strict();
 
+/** A decoy: a realistic name nobody uses, and the description an attacker listing secrets would read. */
+const decoySecretSchema = z
+  .object({
+    /** A plain secret name (not an ARN): the decoy is created under this name. */
+    name: z
+      .string({ invalid_type_error: "must be a secret name string" })
+      .regex(SECRET_NAME, "is not a valid secret name (1–512 of letters, digits and /_+=.@-)"),
+    /** Secrets Manager allows 2048 characters. @default a description written like a real one */
+    description: z.string().max(2048, "must be at most 2048 characters (Secrets Manager's limit)").optional(),
+  })
+  .strict();
+
+const decoyParameterSchema = z
+  .object({
+    name: parameterName,
+    /** SSM allows 1024 characters. */
+    description: z.string().max(1024, "must be at most 1024 characters (Parameter Store's limit)").optional(),
+  })
+  .strict();
+
 const s3Backend = z
   .object({
     type: z.literal("s3"),
@@ -268,6 +288,26 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Secrets and parameters nobody uses: any read or attempted read, by anyone, is a critical alert. */
+    decoys: z
+      .object({
+        secrets: z.array(decoySecretSchema).default([]),
+        /** SecureString parameters created once outside Terraform (its refresh would decrypt them on every plan). */
+        parameters: z.array(decoyParameterSchema).default([]),
+      })
+      .strict()
+      .default({}),
+    /** One principal reading many secrets in a few minutes (Contributor Insights on the trail's log group). */
+    harvesting: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Secret values one principal reads within the window that make an alert. */
+        threshold: z.number().int().min(2, "must be a whole number from 2 to 1000").max(1000, "must be a whole number from 2 to 1000").default(20),
+        /** Window in minutes: the alarm's period, aligned to the clock as CloudWatch aligns periods. */
+        windowMinutes: z.number().int().min(1, "must be a whole number of minutes from 1 to 60").max(60, "must be a whole number of minutes from 1 to 60").default(5),
+      })
+      .strict()
+      .default({}),
     cisAlarms: z.object({ enabled: z.boolean().default(false) }).strict().default({}),
     /** A principal reading a secret for the first time within the retention window alerts (learned in DynamoDB). */
     firstSeenReaders: z
@@ -337,6 +377,28 @@ export const configSchema = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["organization", "securityAccountId"], message: "must not be the management account: StackSets never deploy there, and AWS advises keeping workloads out of it" });
       }
     }
+    const seenDecoys = new Set<string>();
+    cfg.decoys.secrets.forEach((d, i) => {
+      const problem = seenDecoys.has(d.name)
+        ? "is listed twice"
+        : cfg.deployment.managedSecrets.some((m) => m === d.name || m.endsWith(`:secret:${d.name}`))
+          ? "is also in deployment.managedSecrets: Terraform would read it on every plan; a decoy must be read by nobody"
+          : (cfg.monitoredSecrets ?? []).some((m) => m.id === d.name || m.id.endsWith(`:secret:${d.name}`))
+            ? "is also in monitoredSecrets, whose allow-lists a decoy must ignore: list it only as a decoy"
+            : undefined;
+      seenDecoys.add(d.name);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["decoys", "secrets", i, "name"], message: problem });
+    });
+    const seenParameters = new Set<string>();
+    cfg.decoys.parameters.forEach((d, i) => {
+      const problem = seenParameters.has(d.name)
+        ? "is listed twice"
+        : (cfg.parameterStore.monitoredParameters ?? []).includes(d.name)
+          ? "is also in parameterStore.monitoredParameters, whose allow-list a decoy must ignore: list it only as a decoy"
+          : undefined;
+      seenParameters.add(d.name);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["decoys", "parameters", i, "name"], message: problem });
+    });
     if (!cfg.demoSecret.enabled && cfg.monitoredSecrets === undefined && !cfg.parameterStore.enabled) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

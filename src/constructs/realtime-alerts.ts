@@ -5,7 +5,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { alertTransformer } from "../patterns/alert-message";
-import { AlertVariant, ReadDetection, variantKey } from "../patterns/sensitive-reads";
+import { AlertFamily, AlertVariant, ReadDetection, variantKey } from "../patterns/sensitive-reads";
 import { ALL_MANAGEMENT_EVENTS, realtimeRulePatterns, RulePattern } from "../patterns/member-forwarding";
 import { policyDocument } from "./policy";
 
@@ -14,15 +14,17 @@ export function deadLetterQueueNameOf(namePrefix: string): string {
   return `${namePrefix}-alert-dlq`;
 }
 
+const FAMILY_TEXT: Record<AlertFamily, string> = { read: "Secret reads", tamper: "Changes to the trail or the monitoring", decoy: "Reads of decoy secrets" };
+
 export interface RealtimeAlertsProps {
   /** Names rules `<namePrefix>-<variant>` and the queue `<namePrefix>-alert-dlq`. */
   readonly namePrefix: string;
   /**
-   * What the rules alert on; `tamper` rules are named `<namePrefix>-change-<variant>` and share the read rules'
-   * dead-letter queue when given one.
+   * What the rules alert on; `tamper` rules are named `<namePrefix>-change-<variant>`, `decoy` rules
+   * `<namePrefix>-decoy-<variant>`; either shares the read rules' dead-letter queue when given one.
    * @default "read"
    */
-  readonly family?: "read" | "tamper";
+  readonly family?: AlertFamily;
   /** An existing dead-letter queue to use. @default - a new encrypted queue */
   readonly deadLetterQueue?: SqsQueue;
   readonly topicArn: string;
@@ -90,7 +92,7 @@ export class RealtimeAlerts extends Construct {
       const ruleName = `${props.namePrefix}-${id}`;
       const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
         name: ruleName,
-        description: `${family === "tamper" ? "Changes to the trail or the monitoring" : "Secret reads"} (${key}) from CloudTrail, rendered for the on-call`,
+        description: `${FAMILY_TEXT[family]} (${key}) from CloudTrail, rendered for the on-call`,
         eventBusName: busName,
         eventPattern: JSON.stringify(pattern),
         // Secret reads are read-only management events; a plain ENABLED rule never receives them.

@@ -7,6 +7,7 @@
 import { compileFilterPattern, CompiledPattern } from "./filter-pattern";
 import { compileEventPattern } from "./event-pattern";
 import { renderInputTransformer } from "./input-transformer";
+import { compileInsightRule, CompiledInsightRule } from "./contributor-insights";
 
 type Json = unknown;
 type Obj = Record<string, any>;
@@ -54,6 +55,8 @@ export interface StackModel {
   readonly relevantEventNames?: ReadonlySet<string>;
   readonly trail?: ModelTrail;
   readonly alarms: Obj[];
+  /** Contributor Insights rules on the log group (enabled ones), compiled from their definitions. */
+  readonly insightRules: CompiledInsightRule[];
 }
 
 const values = (o: Obj | undefined): Obj[] => Object.values(o ?? {});
@@ -93,16 +96,25 @@ export function stackModel(tf: Obj): StackModel {
       excludedSources: mgmt?.exclude_management_event_sources ?? [],
     };
   }
+  const insightRules = Object.values<Obj>(r.aws_cloudwatch_contributor_insight_rule ?? {})
+    .filter((x) => (x.rule_state ?? "ENABLED") === "ENABLED")
+    .map((x) => compileInsightRule(x.rule_name, x.rule_definition));
+  const insightSources = insightRules.map((x) => x.requiredValues("$.eventSource"));
+  const insightNames = insightRules.map((x) => x.requiredValues("$.eventName"));
   let relevantEventSources: Set<string> | undefined;
-  if (filters.every((f) => f.eventSources) && rules.every((x) => x.sources)) {
-    relevantEventSources = new Set(filters.flatMap((f) => [...f.eventSources!]));
+  if (filters.every((f) => f.eventSources) && rules.every((x) => x.sources) && insightSources.every((x) => x)) {
+    relevantEventSources = new Set([...filters.flatMap((f) => [...f.eventSources!]), ...insightSources.flatMap((x) => [...x!])]);
     for (const x of rules) for (const src of x.sources!) relevantEventSources.add(`${src.replace(/^aws\./, "")}.amazonaws.com`);
   }
   let relevantEventNames: Set<string> | undefined;
-  if (filters.every((f) => f.eventNames) && rules.every((x) => x.eventNames)) {
-    relevantEventNames = new Set([...filters.flatMap((f) => [...f.eventNames!]), ...rules.flatMap((x) => [...x.eventNames!])]);
+  if (filters.every((f) => f.eventNames) && rules.every((x) => x.eventNames) && insightNames.every((x) => x)) {
+    relevantEventNames = new Set([
+      ...filters.flatMap((f) => [...f.eventNames!]),
+      ...rules.flatMap((x) => [...x.eventNames!]),
+      ...insightNames.flatMap((x) => [...x!]),
+    ]);
   }
-  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames };
+  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames, insightRules };
 }
 
 function ruleRef(resources: Obj, rule: Obj): string {
@@ -161,6 +173,8 @@ export interface RuleHit {
 export interface RecordVerdict {
   /** The trail writes the record to the log group, so metric filters see it. */
   readonly delivered: boolean;
+  /** Contributor Insights rules that count the record, with the contributor (key values) it counts for. */
+  readonly contributions?: { rule: string; key: string; value: number }[];
   readonly filters: string[];
   /** Metrics (namespace-less names) that the matching filters increment, once each. */
   readonly metrics: string[];
@@ -203,9 +217,11 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
     : [];
   const filters = matched.map((f) => f.name);
   const metrics = [...new Set(matched.map((f) => f.metricName))];
+  // Contributor Insights rules read the same log group: only delivered records count.
+  const contributions = delivered && model.insightRules.length > 0 ? insightContributions(model, record) : undefined;
   const source = envelope ? (envelope.source as string) : sourceOf(record);
   const candidates = model.rules.filter((r) => (!r.sources || r.sources.has(source)) && (!r.eventNames || r.eventNames.has(record.eventName as string)));
-  if (candidates.length === 0) return { delivered, filters, metrics, rules: [] };
+  if (candidates.length === 0) return { delivered, filters, metrics, rules: [], contributions };
   const event = envelope ?? eventBridgeEnvelope(record);
   // Read-only management events reach only rules that opted in to them.
   const readOnly = isReadOnly(record);
@@ -218,7 +234,16 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
       const out = renderInputTransformer(r.transformer.inputPaths, r.transformer.inputTemplate, event, { ruleName: r.name });
       return { rule: r.name, message: out.text, missing: out.missing };
     });
-  return { delivered, filters, metrics, rules };
+  return { delivered, filters, metrics, rules, contributions };
+}
+
+function insightContributions(model: StackModel, record: Obj): { rule: string; key: string; value: number }[] | undefined {
+  const out: { rule: string; key: string; value: number }[] = [];
+  for (const rule of model.insightRules) {
+    const c = rule.contribution(record);
+    if (c) out.push({ rule: rule.name, ...c });
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 

@@ -4,7 +4,7 @@
  * every API-call record (eventTime, eventID, sourceIPAddress, userAgent, userIdentity.type, requestParameters),
  * so a message never shows a blank or a literal `<placeholder>`.
  */
-import { AlertVariant } from "./sensitive-reads";
+import { AlertFamily, AlertVariant } from "./sensitive-reads";
 
 export interface InputTransformerSpec {
   readonly inputPaths: Record<string, string>;
@@ -35,7 +35,7 @@ export interface AlertMessageOptions {
   /** Console host for the event link, e.g. `us-east-1.console.aws.amazon.com`; `<awsRegion>` is substituted. */
   readonly consoleHost?: string;
   /** What the alert is about: reads of sensitive values (default), or changes to the trail and the monitoring. */
-  readonly family?: "read" | "tamper";
+  readonly family?: AlertFamily;
 }
 
 const TEXT = {
@@ -50,6 +50,20 @@ const TEXT = {
       denied: [
         "Nothing was read. Check whether this principal should be touching secrets at all, and what else it tried",
         "around that time (CloudTrail event history filtered by the principal or access key).",
+      ],
+    },
+  },
+  decoy: {
+    success: ["CRITICAL DECOY READ: <eventName> returned a decoy's value", "Result:  success, the decoy's value was returned to the caller"],
+    denied: ["CRITICAL DECOY READ ATTEMPT: <eventName> on a decoy was refused", "Result:  DENIED with <errorCode>; nothing was returned, but someone went for a decoy"],
+    footer: {
+      success: [
+        "No workload uses this secret: nobody should ever read it. Treat the caller's credentials as stolen: revoke",
+        "its sessions and keys, then review everything it did (CloudTrail event history, same access key).",
+      ],
+      denied: [
+        "No workload uses this secret: whoever asked for it was looking for secrets. Treat the caller's credentials",
+        "as stolen and review what else it tried (CloudTrail event history, same access key).",
       ],
     },
   },

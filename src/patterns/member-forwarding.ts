@@ -7,7 +7,7 @@
  * would (`__tests__/patterns/forwarding-replay.test.ts` replays it).
  * Pure: no cdktf imports; the StackSet template is a plain object.
  */
-import { AlertVariant, alertVariants, EventPattern, ReadDetection, variantEventPatterns, variantKey } from "./sensitive-reads";
+import { AlertFamily, AlertVariant, alertVariants, EventPattern, ReadDetection, variantEventPatterns, variantKey } from "./sensitive-reads";
 
 /** One alerting rule of the real-time path: its id (`read-role-pub`, `read-role-pub-2`, `change-done`…), variant and pattern. */
 export interface RulePattern {
@@ -18,16 +18,19 @@ export interface RulePattern {
 
 /**
  * The rules the real-time path creates for these detections: one per variant (record shape), more when a
- * variant's branches do not fit one pattern (`-2`, `-3`, …). `tamper` rule ids start with `change-`.
+ * variant's branches do not fit one pattern (`-2`, `-3`, …). `tamper` rule ids start with `change-`, `decoy` ones
+ * with `decoy-`.
  */
-export function realtimeRulePatterns(detections: readonly ReadDetection[], family: "read" | "tamper" = "read"): RulePattern[] {
+const FAMILY_PREFIX: Record<AlertFamily, string> = { read: "", tamper: "change-", decoy: "decoy-" };
+
+export function realtimeRulePatterns(detections: readonly ReadDetection[], family: AlertFamily = "read"): RulePattern[] {
   const outcomes = [...new Set(detections.map((d) => d.outcome))];
   if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
   const rules: RulePattern[] = [];
   for (const variant of alertVariants(outcomes, family)) {
     const key = variantKey(variant, family);
     variantEventPatterns(detections, variant).forEach((pattern, i) => {
-      rules.push({ id: `${family === "tamper" ? "change-" : ""}${i === 0 ? key : `${key}-${i + 1}`}`, variant, pattern });
+      rules.push({ id: `${FAMILY_PREFIX[family]}${i === 0 ? key : `${key}-${i + 1}`}`, variant, pattern });
     });
   }
   return rules;

@@ -413,11 +413,12 @@ export interface AlertVariant {
  * a few, when the calls do not fit one pattern). Refusals split by whether the record carries `errorMessage`, which
  * names the resource when the request parameters do not.
  */
-export function alertVariants(outcomes: readonly ("success" | "denied" | "any")[], family: "read" | "tamper" = "read"): AlertVariant[] {
+export function alertVariants(outcomes: readonly ("success" | "denied" | "any")[], family: AlertFamily = "read"): AlertVariant[] {
   const wanted = new Set(outcomes.flatMap((o) => (o === "any" ? ["success", "denied"] : [o])));
   const out: AlertVariant[] = [];
   for (const outcome of (["success", "denied"] as const).filter((o) => wanted.has(o))) {
-    if (family === "tamper") {
+    // Changes and decoy reads are rare and each is critical: one rule per outcome, with the whole identity printed.
+    if (family !== "read") {
       if (outcome === "success") out.push({ outcome, identity: "any", network: "any" });
       else out.push({ outcome, identity: "any", network: "any", errorMessage: true }, { outcome, identity: "any", network: "any", errorMessage: false });
       continue;
@@ -428,8 +429,19 @@ export function alertVariants(outcomes: readonly ("success" | "denied" | "any")[
   return out;
 }
 
-export function variantKey(v: AlertVariant, family: "read" | "tamper" = "read"): string {
-  const o = family === "tamper" ? (v.outcome === "success" ? "done" : "refused") : v.outcome === "success" ? "read" : "denied";
+/**
+ * What a family of rules alerts on: reads of secret values, changes to the monitor, or reads of decoys (rules
+ * `<prefix>-<variant>`, `<prefix>-change-<variant>`, `<prefix>-decoy-<variant>`).
+ */
+export type AlertFamily = "read" | "tamper" | "decoy";
+
+export function variantKey(v: AlertVariant, family: AlertFamily = "read"): string {
+  const o =
+    family === "tamper"
+      ? v.outcome === "success" ? "done" : "refused"
+      : family === "decoy"
+        ? v.outcome === "success" ? "read" : "tried"
+        : v.outcome === "success" ? "read" : "denied";
   if (v.identity === "any" || v.network === "any") return v.errorMessage === false ? `${o}-nomsg` : o;
   const i = { "role-session": "role", principal: "user", "no-arn": "svc" }[v.identity];
   const n = v.network === "vpc-endpoint" ? "vpce" : "pub";

@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { alarmSpecFromTerraform, alarmTimeline, AlarmTimeline, MetricSeries } from "../engines/alarm-model";
+import { evaluateAlarmQueries, InsightSeries } from "../engines/contributor-insights";
 import { batchesOfFiles, inputFiles, Malformed, QuickScanner, SkippedRecord, StreamItem } from "../engines/record-stream";
 import { evaluateRecord, recordRelevance, RuleHit, stackModel, StackModel, trailDelivers } from "../engines/stack-model";
 import { SplitTask, splitFile, splittable } from "./split";
@@ -88,6 +89,8 @@ type Counts = { records: number; delivered: number; matched: number; realtimeAle
 export class Accumulator {
   readonly counts: Counts = { records: 0, delivered: 0, matched: 0, realtimeAlerts: 0, malformed: 0, undated: 0 };
   readonly series = new Map<string, MetricSeries>();
+  /** What each Contributor Insights rule counted, by rule name. */
+  readonly insights = new Map<string, InsightSeries>();
   /** Minutes in which the log group received events: filters report their default value 0 there. */
   readonly ingested = new MetricSeries();
   private readonly metricOfFilter = new Map<string, string>();
@@ -120,6 +123,13 @@ export class Accumulator {
         let s = this.series.get(key);
         if (!s) this.series.set(key, (s = new MetricSeries()));
         s.add(time, 1);
+      }
+    }
+    if (time !== undefined && verdict.contributions) {
+      for (const c of verdict.contributions) {
+        let s = this.insights.get(c.rule);
+        if (!s) this.insights.set(c.rule, (s = new InsightSeries()));
+        s.add(time, c.key, c.value);
       }
     }
     const hit = verdict.filters.length > 0 || verdict.rules.length > 0;
@@ -198,6 +208,7 @@ export class Accumulator {
       counts: this.counts,
       series: [...this.series].map(([k, s]) => [k, s.entries()]),
       ingested: this.ingested.entries(),
+      insights: [...this.insights].map(([k, s]) => [k, s.entries()]),
     };
   }
 
@@ -210,6 +221,11 @@ export class Accumulator {
     }
     // Ingested minutes are marks of presence (one per minute, see timeOf), whichever thread saw them.
     for (const [minute] of data.ingested) if (!this.ingested.has(minute)) this.ingested.add(minute, 0);
+    for (const [rule, entries] of data.insights) {
+      let s = this.insights.get(rule);
+      if (!s) this.insights.set(rule, (s = new InsightSeries()));
+      s.merge(entries);
+    }
   }
 }
 
@@ -217,6 +233,7 @@ export interface AccumulatorData {
   counts: Counts;
   series: [string, [number, number, number][]][];
   ingested: [number, number, number][];
+  insights: [string, [number, string, number, number][]][];
 }
 
 const metricKey = (namespace: string, name: string) => `${namespace}\u0000${name}`;
@@ -270,6 +287,17 @@ function finish(model: StackModel, acc: Accumulator): Simulation {
     for (const m of acc.ingested.minuteKeys()) if (!series.has(m)) series.add(m, 0);
     return alarmTimeline(spec, series);
   });
+  // Alarms on Contributor Insights metric math: the expression's value per period, evaluated as any alarm.
+  for (const a of model.alarms.filter((x) => Array.isArray(x.metric_query) && x.metric_query.some((q: any) => /INSIGHT_RULE_METRIC/.test(q.expression ?? "")))) {
+    const { periodSeconds, values } = evaluateAlarmQueries(
+      a.metric_query.map((q: any) => ({ id: q.id, expression: q.expression, period: q.period, returnData: q.return_data })),
+      (rule) => acc.insights.get(rule),
+    );
+    const series = new MetricSeries();
+    for (const [start, v] of values) series.add(start, v);
+    const spec = { ...alarmSpecFromTerraform(a), namespace: "", metricName: "", statistic: "Maximum", periodSeconds };
+    alarms.push(alarmTimeline(spec, series));
+  }
   const alarmNotifications = alarms.reduce((n, a) => n + a.transitions.filter((t) => t.to === "ALARM" && t.notified.length > 0).length, 0);
   return { alarms, summary: { type: "summary", ...acc.counts, alarmNotifications } };
 }

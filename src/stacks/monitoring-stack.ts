@@ -26,6 +26,9 @@ import { realtimeRulePatterns } from "../patterns/member-forwarding";
 /** The read rules of the real-time path, as the central account builds them. */
 const readRulePatterns = (detections: readonly ReadDetection[]) => realtimeRulePatterns(detections, "read");
 import { tamperDetection } from "../patterns/tampering";
+import { decoyDetection } from "../patterns/decoys";
+import { DecoySecrets } from "../constructs/decoy-secrets";
+import { HarvestingAlarm } from "../constructs/harvesting-alarm";
 
 /** `alert_emails` validation: the same shape the configuration schema accepts. */
 const EMAIL_REGEX = "^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$";
@@ -65,6 +68,12 @@ export class MonitoringStack extends TerraformStack {
   readonly firstSeen?: FirstSeenReaders;
   /** Forwarding rules in the other regions (single account) or to the central bus (organization trail stack). */
   readonly forwarding?: EventForwarding;
+  /** What the decoy alarm and rules watch (when decoys are configured). */
+  readonly decoy?: ReadDetection;
+  readonly decoySecrets?: DecoySecrets;
+  readonly decoyAlarms?: SecretAccessAlarms;
+  readonly decoyRealtime?: RealtimeAlerts;
+  readonly harvesting?: HarvestingAlarm;
 
   constructor(scope: Construct, id: string, config: MonitorConfig, options: MonitoringStackOptions = {}) {
     super(scope, id);
@@ -176,10 +185,33 @@ export class MonitoringStack extends TerraformStack {
         displayName: "Secret access monitor health",
       });
     }
+    const decoy = decoyDetection({ secrets: config.decoys.secrets.map((d) => d.name), parameters: config.decoys.parameters.map((d) => d.name) });
+    this.decoy = decoy;
+    if (config.decoys.secrets.length > 0) {
+      // The decoys must look like any other secret to whoever lists them: not tagged as the monitor's.
+      const decoyProvider = new AwsProvider(this, "aws_decoys", {
+        alias: "decoys",
+        region: config.region,
+        defaultTags: Object.keys(config.tags).length > 0 ? [{ tags: { ...config.tags } }] : undefined,
+      });
+      this.decoySecrets = new DecoySecrets(this, "DecoySecrets", { secrets: config.decoys.secrets, provider: decoyProvider });
+    }
     const cisFilters = config.cisAlarms.enabled ? CIS_CONTROLS.length : 0;
     const changeFilters = changes ? detectionFilterPatterns(changes).length : 0;
+    const decoyFilters = decoy ? detectionFilterPatterns(decoy).length : 0;
     const common = { namePrefix: name, logGroupName: this.trail.logGroup.name, metricNamespace: config.metricNamespace, topicArn: this.alertTopic.topic.arn };
-    this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", { ...common, detections, otherFiltersOnLogGroup: cisFilters + changeFilters });
+    this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", { ...common, detections, otherFiltersOnLogGroup: cisFilters + changeFilters + decoyFilters });
+    if (decoy) this.decoyAlarms = new SecretAccessAlarms(this, "DecoyAlarms", { ...common, detections: [decoy] });
+    if (config.harvesting.enabled) {
+      this.harvesting = new HarvestingAlarm(this, "Harvesting", {
+        namePrefix: name,
+        logGroupName: this.trail.logGroup.name,
+        topicArn: this.alertTopic.topic.arn,
+        region,
+        threshold: config.harvesting.threshold,
+        windowMinutes: config.harvesting.windowMinutes,
+      });
+    }
     if (changes) {
       this.changeAlarms = new SecretAccessAlarms(this, "ChangeAlarms", { ...common, extraTopicArns: this.healthTopic ? [this.healthTopic.topic.arn] : [], detections: [changes] });
     }
@@ -209,11 +241,23 @@ export class MonitoringStack extends TerraformStack {
         });
         this.realtime?.allowToDeadLetter(this.changeRealtime.ruleArns);
       }
-      const ruleArns = [...(this.realtime?.ruleArns ?? []), ...(this.changeRealtime?.ruleArns ?? [])];
+      if (decoy && this.realtime) {
+        // In an organization the central account's rules alert; decoys there page through the metric path only.
+        this.decoyRealtime = new RealtimeAlerts(this, "DecoyRealtimeAlerts", {
+          namePrefix: name,
+          family: "decoy",
+          topicArn: this.alertTopic.topic.arn,
+          detections: [decoy],
+          consoleHost,
+          deadLetterQueue: this.realtime.deadLetterQueue,
+        });
+        this.realtime.allowToDeadLetter(this.decoyRealtime.ruleArns);
+      }
+      const ruleArns = [...(this.realtime?.ruleArns ?? []), ...(this.changeRealtime?.ruleArns ?? []), ...(this.decoyRealtime?.ruleArns ?? [])];
       if (ruleArns.length > 0) this.alertTopic.allowEventRules(ruleArns);
       const firstSeen = (this.firstSeen = this.firstSeenReaders(config, name, accountId, partition, detections, consoleHost, this.realtime));
       if (ruleArns.length > 0) {
-        const ruleNames = [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(firstSeen?.rules ?? [])].map((r) => r.name);
+        const ruleNames = [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(firstSeen?.rules ?? []), ...(this.decoyRealtime?.rules ?? [])].map((r) => r.name);
         this.key?.allowEventBridgeDelivery(
           `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
           ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${n}`),
@@ -236,7 +280,7 @@ export class MonitoringStack extends TerraformStack {
       } else if (regions.length > 0 && this.realtime) {
         this.forwarding = new EventForwarding(this, "Forwarding", {
           namePrefix: name,
-          rules: [...this.realtime.patterns, ...(this.changeRealtime?.patterns ?? [])],
+          rules: [...this.realtime.patterns, ...(this.changeRealtime?.patterns ?? []), ...(this.decoyRealtime?.patterns ?? [])],
           targetBusArn: eventBusArn(partition, region, accountId, "default"),
           regions,
           accountId,
@@ -254,7 +298,7 @@ export class MonitoringStack extends TerraformStack {
         topicArn: this.alertTopic.topic.arn,
         topicName: this.alertTopic.topic.name,
         healthTopic: this.healthTopic && { arn: this.healthTopic.topic.arn, name: this.healthTopic.topic.name },
-        ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(this.firstSeen?.rules ?? [])].map((r) => r.rule.name),
+        ruleNames: [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(this.firstSeen?.rules ?? []), ...(this.decoyRealtime?.rules ?? [])].map((r) => r.rule.name),
         deadLetterQueueName: (this.realtime ?? this.changeRealtime)?.deadLetterQueueName,
         silenceMinutes: config.selfMonitoring.silenceMinutes,
       });
@@ -359,6 +403,27 @@ export class MonitoringStack extends TerraformStack {
       new TerraformOutput(this, "forwarding_rule_names", {
         value: [...new Set(this.forwarding.rules.map((r) => r.name))],
         description: "Rules forwarding reads to the alerting bus, the same names in every region listed",
+      });
+    }
+    if (this.decoyAlarms && this.decoy) {
+      new TerraformOutput(this, "decoy_alarm_name", { value: this.decoyAlarms.alarms[this.decoy.id].alarm.alarmName, description: "CloudWatch alarm on any read of a decoy" });
+      const seeds = [
+        ...(this.decoySecrets?.seedCommands(config.region) ?? []),
+        ...config.decoys.parameters.map(
+          (p) =>
+            `aws ssm put-parameter --region ${config.region} --type SecureString --name ${p.name}${p.description ? ` --description '${p.description.replace(/'/g, "'\\''")}'` : ""} --value "$(aws secretsmanager get-random-password --region ${config.region} --password-length 32 --query RandomPassword --output text)" --query Version --output text`,
+        ),
+      ];
+      new TerraformOutput(this, "decoy_seed_commands", {
+        value: seeds,
+        description: "Run once after the first apply: gives each decoy a value (Terraform never holds or reads it); verify checks they exist",
+      });
+    }
+    if (this.harvesting) {
+      new TerraformOutput(this, "harvesting_alarm_name", { value: this.harvesting.alarm.alarmName, description: "CloudWatch alarm on one principal reading many secrets within minutes" });
+      new TerraformOutput(this, "harvesting_rule_names", {
+        value: [this.harvesting.ruleNames.readsByPrincipal, this.harvesting.ruleNames.distinctPairs],
+        description: "Contributor Insights rules naming the principal and the secrets of a harvest",
       });
     }
     const testSecret = secret?.arn ?? config.monitoredSecrets?.[0]?.id;
