@@ -138,3 +138,9 @@ run "self_monitoring_has_change_rules_and_a_health_topic" {
     error_message = "the health topic must exist"
   }
 }
+
+# The decoys' provider configuration (alias "decoys", without the monitor's default tags), in stacks with decoys;
+# unused by the others.
+mock_provider "aws" {
+  alias = "decoys"
+}
