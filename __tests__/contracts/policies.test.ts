@@ -55,6 +55,18 @@ const MONITORING_VARIANTS: [string, Partial<MonitorConfigInput>, StackPolicy["ki
     },
     ["bucket", "topic", "topic", "queue", "key", "trust", "role-policy"],
   ],
+  [
+    // The decoy rules publish to the customer-key topic and dead-letter like every rule; the harvesting and decoy
+    // alarms publish like every alarm. Decoy secrets and Contributor Insights rules carry no resource policy and
+    // need no role.
+    "monitoring stack, decoys and harvesting",
+    {
+      deployment: { principals: ["arn:aws:iam::123456789012:role/terraform"] },
+      decoys: { secrets: [{ name: "prod/payments/stripe-live-key" }], parameters: [{ name: "/prod/payments/root-db-password" }] },
+      harvesting: { enabled: true },
+    },
+    ["bucket", "topic", "topic", "queue", "key", "trust", "role-policy"],
+  ],
 ];
 
 function subject(name: string, tf: Obj, kinds: StackPolicy["kind"][]): Subject {

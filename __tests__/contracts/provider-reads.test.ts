@@ -35,6 +35,9 @@ const REFRESH_CALLS: Record<string, { calls: string[]; sensitive: boolean }> = {
   aws_cloudwatch_log_metric_filter: { calls: ["logs:DescribeMetricFilters"], sensitive: false },
   aws_cloudwatch_metric_alarm: { calls: ["cloudwatch:DescribeAlarms"], sensitive: false },
   aws_cloudwatch_dashboard: { calls: ["cloudwatch:GetDashboard"], sensitive: false },
+  // internal/service/cloudwatch/contributor_insight_rule.go: Read → findContributorInsightRuleByName →
+  // DescribeInsightRules (paginated, filtered by name); tags through the @Tags transparent tagging.
+  aws_cloudwatch_contributor_insight_rule: { calls: ["cloudwatch:DescribeInsightRules", "cloudwatch:ListTagsForResource"], sensitive: false },
   aws_sns_topic: { calls: ["sns:GetTopicAttributes"], sensitive: false },
   aws_sns_topic_policy: { calls: ["sns:GetTopicAttributes"], sensitive: false },
   aws_sns_topic_subscription: { calls: ["sns:GetSubscriptionAttributes"], sensitive: false },
@@ -109,7 +112,13 @@ describe("provider reads: what a terraform plan calls", () => {
   test("every resource and data source type the stacks manage, in every variant, has its refresh calls listed", () => {
     const types = new Set<string>();
     const data = new Set<string>();
-    for (const overrides of [{}, { encryption: { mode: "aws-managed" as const }, cisAlarms: { enabled: true } }, { suffix: undefined }, { trail: { bucketExpirationDays: 90 } }]) {
+    for (const overrides of [
+      {},
+      { encryption: { mode: "aws-managed" as const }, cisAlarms: { enabled: true } },
+      { suffix: undefined },
+      { trail: { bucketExpirationDays: 90 } },
+      { decoys: { secrets: [{ name: "prod/payments/stripe-live-key" }], parameters: [{ name: "/prod/x" }] }, harvesting: { enabled: true } },
+    ]) {
       const app = Testing.app();
       const stack = new MonitoringStack(app, "types", config(overrides));
       const tf = JSON.parse(Testing.synth(stack));
@@ -183,5 +192,46 @@ describe("provider reads: what a terraform plan calls", () => {
     }
     expect(verdicts(evaluateRecord(model, getSecretValue(managed, `arn:aws:sts::${ACCOUNT}:assumed-role/developer/x`)))).toEqual({ metric: "read", realtime: "read" });
     expect(verdicts(evaluateRecord(model, getSecretValue(OTHER_ARN, DEPLOYER_SESSION)))).toEqual({ metric: "read", realtime: "read" });
+  });
+});
+
+describe("provider reads: decoys", () => {
+  const DECOY_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/payments/stripe-live-key-Xy98Zw`;
+  let model: StackModel;
+  let tf: Record<string, any>;
+  beforeAll(() => {
+    tf = JSON.parse(
+      Testing.synth(
+        new MonitoringStack(
+          Testing.app(),
+          "decoys",
+          config({ deployment: { principals: [DEPLOYER_ROLE], managedSecrets: [] }, decoys: { secrets: [{ name: "prod/payments/stripe-live-key" }], parameters: [{ name: "/prod/payments/root-db-password" }] } }),
+        ),
+      ),
+    );
+    model = stackModel(tf);
+  });
+
+  test("no decoy has a version or parameter resource: nothing Terraform refreshes reads a decoy's value", () => {
+    const decoyIds = Object.entries<any>(tf.resource.aws_secretsmanager_secret).filter(([, s]) => s.provider === "aws.decoys").map(([id]) => id);
+    expect(decoyIds).toHaveLength(1);
+    const versions = Object.values<any>(tf.resource.aws_secretsmanager_secret_version ?? {});
+    expect(versions.filter((v) => decoyIds.some((id) => String(v.secret_id).includes(id)))).toEqual([]);
+    // aws_ssm_parameter refreshes with GetParameter WithDecryption=true (resourceParameterRead → findParameterByName(…, true)).
+    expect(tf.resource.aws_ssm_parameter).toBeUndefined();
+  });
+
+  test("the refresh of a decoy secret (DescribeSecret, GetResourcePolicy by the deployer) raises no decoy alert", () => {
+    for (const eventName of ["DescribeSecret", "GetResourcePolicy"]) {
+      const record = { ...getSecretValue(DECOY_ARN, DEPLOYER_SESSION), eventName };
+      const v = evaluateRecord(model, record);
+      expect({ eventName, metrics: v.metrics, rules: v.rules.map((r) => r.rule) }).toEqual({ eventName, metrics: [], rules: [] });
+    }
+  });
+
+  test("the deployer reading a decoy's value is a critical decoy alert on both paths: no refresh exemption applies", () => {
+    const v = evaluateRecord(model, getSecretValue(DECOY_ARN, DEPLOYER_SESSION));
+    expect(v.metrics).toContain("sam-test0001-decoy-reads");
+    expect(v.rules.map((r) => r.rule)).toContain("sam-test0001-decoy-read");
   });
 });

@@ -77,8 +77,11 @@ export class TerraformResolver {
   readonly account = ACCOUNT;
 
   constructor(readonly tf: Obj) {
-    const providers: Obj[] = [].concat(tf.provider?.aws ?? []);
-    if (providers.length !== 1) throw new Error(`expected one aws provider block, found ${providers.length}`);
+    // The default configuration; an aliased one (the decoys' untagged provider) must use the same region.
+    const all: Obj[] = [].concat(tf.provider?.aws ?? []);
+    const providers = all.filter((p) => p.alias === undefined);
+    if (providers.length !== 1) throw new Error(`expected one default aws provider block, found ${providers.length}`);
+    for (const p of all) if (p.region !== providers[0].region) throw new Error(`aws provider ${p.alias} is in ${p.region}, not ${providers[0].region}`);
     this.region = literal(providers[0].region, "provider aws region");
     this.partition = partitionOf(this.region);
   }
@@ -314,7 +317,12 @@ export function worldOf(tf: Obj): World {
   const queue = queueEntry ? { name: r.attribute("aws_sqs_queue", queueEntry[0], "name"), arn: arn("aws_sqs_queue", queueEntry[0]) } : undefined;
   const keyEntry = only(tf, "aws_kms_key");
   const key = keyEntry ? { arn: arn("aws_kms_key", keyEntry[0]) } : undefined;
-  const secretEntry = only(tf, "aws_secretsmanager_secret");
+  // The demo secret; decoys (on the untagged `aws.decoys` provider, Secrets Manager's default key) involve no
+  // policy of the stack.
+  const secretEntry = pick(
+    Object.entries<Obj>(tf.resource?.aws_secretsmanager_secret ?? {}).filter(([, x]) => x.provider !== "aws.decoys"),
+    "aws_secretsmanager_secret besides decoys",
+  );
   const secret = secretEntry ? { name: r.attribute("aws_secretsmanager_secret", secretEntry[0], "name"), arn: arn("aws_secretsmanager_secret", secretEntry[0]) } : undefined;
 
   // Sanity: the targets and alarms point at the topic and queue read above.
