@@ -33,8 +33,7 @@ export interface DecoySecretsProps {
  * internal/service/secretsmanager/secret_version.go: resourceSecretVersionRead → findSecretVersionByTwoPartKey →
  * `conn.GetSecretValue`). A Terraform-managed value would make every plan read the decoy, and exempting the
  * deployer would break "anyone alerts". The value is put once, by hand, with `put-secret-value` (output
- * `decoy_seed_commands`); `verify` checks each decoy has a current version with ListSecretVersionIds, which reads
- * no value.
+ * `decoy_seed_commands`). Until then a read of a decoy fails with ResourceNotFoundException, which alerts too.
  *
  * The decoys use Secrets Manager's default key (`aws/secretsmanager`), like most secrets: the monitor's own key
  * would name the monitor in DescribeKey, and a decoy holds no alert content.

@@ -416,7 +416,7 @@ export class MonitoringStack extends TerraformStack {
       ];
       new TerraformOutput(this, "decoy_seed_commands", {
         value: seeds,
-        description: "Run once after the first apply: gives each decoy a value (Terraform never holds or reads it); verify checks they exist",
+        description: "Run once after the first apply: gives each decoy a value (Terraform never holds or reads it)",
       });
     }
     if (this.harvesting) {
