@@ -17,30 +17,59 @@ import {
   quotaHeadroom,
   quotaTable,
 } from "../../src/patterns/org-scale";
-import { resources, synthMonitoring } from "../helpers";
+import { Testing } from "cdktf";
+import { buildApp } from "../../src/app";
+import { parseConfig } from "../../src/config/load";
+import { MonitorConfigInput } from "../../src/config/schema";
+import { cfnSchemaProblems } from "../../src/review/cfn-schema";
+import { MemberForwardingStack } from "../../src/stacks/member-forwarding-stack";
 
 const BUS = "arn:aws:events:us-east-1:111122223333:event-bus/secret-access-monitor-org-events";
 const ORG = "o-a1b2c3d4e5";
 
+const VARIANT = join(__dirname, "../../terraform-tests/variants/organization.json");
+const variant = (): MonitorConfigInput => JSON.parse(readFileSync(VARIANT, "utf8"));
+
 /**
- * The counts the table uses, read from the synthesized default configuration: the real-time rules (central bus),
- * of which the read and denied rules are the ones each member account-Region forwards for (the change rules watch
- * the monitor's own resources), and the metric filters on the trail's log group.
+ * The counts the table uses, read from the organization variant's synthesized stacks: the forwarding rules of the
+ * StackSet template (each account-Region), the rules on the central bus, the organization trail's metric filters,
+ * and the template's size.
  */
-let counts: Pick<OrgScaleAssumptions, "forwardingRulesPerAccountRegion" | "centralRules" | "metricFilters">;
+let counts: Pick<OrgScaleAssumptions, "forwardingRulesPerAccountRegion" | "centralRules" | "metricFilters" | "templateBytes">;
+/** How many listed secrets (ARN ids, one allowed reader each) the StackSet template holds within 51,200 bytes. */
+let listedSecretsThatFit = 0;
 beforeAll(() => {
-  const { tf } = synthMonitoring({ namePrefix: "secret-access-monitor" });
-  const rules = resources(tf, "aws_cloudwatch_event_rule").filter((r) => r.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+  const { central, monitoring, members } = buildApp(parseConfig(variant()), Testing.app());
+  const centralTf = JSON.parse(Testing.synth(central!));
+  const trailTf = JSON.parse(Testing.synth(monitoring));
+  const templateRules = Object.values(members!.template.Resources as Record<string, { Type: string }>).filter((r) => r.Type === "AWS::Events::Rule");
   counts = {
-    centralRules: rules.length,
-    forwardingRulesPerAccountRegion: rules.filter((r) => /-(read|denied)-/.test(r.name)).length,
-    metricFilters: resources(tf, "aws_cloudwatch_log_metric_filter").length,
+    forwardingRulesPerAccountRegion: templateRules.length,
+    centralRules: Object.values(centralTf.resource.aws_cloudwatch_event_rule as Record<string, { event_bus_name?: string }>).filter((r) => r.event_bus_name).length,
+    metricFilters: Object.keys(trailTf.resource.aws_cloudwatch_log_metric_filter).length,
+    templateBytes: Buffer.byteLength(JSON.stringify(members!.template), "utf8"),
   };
+  const fits = (k: number) => {
+    const account = (i: number) => String(333333333300 + i);
+    const monitoredSecrets = Array.from({ length: k }, (_, i) => ({
+      id: `arn:aws:secretsmanager:us-east-1:${account(i)}:secret:prod/app-${i}/db-password-AbC123`,
+      allowedReaders: [`arn:aws:iam::${account(i)}:role/app-${i}`],
+    }));
+    const config = parseConfig({ ...variant(), monitoredSecrets });
+    try {
+      return cfnSchemaProblems(new MemberForwardingStack(Testing.app(), "m", config, config.organization!).template).length === 0;
+    } catch (err) {
+      // the stack refuses a template CloudFormation would refuse; only the body size may be the reason here
+      expect((err as Error).message).toMatch(/^m: the StackSet template would be refused by CloudFormation: template: body is \d+ bytes/);
+      return false;
+    }
+  };
+  while (fits(listedSecretsThatFit + 1)) listedSecretsThatFit++;
 });
 const assumptions = (): OrgScaleAssumptions => ({ ...ORG_WORKLOAD, ...counts });
 
 describe("orgScale", () => {
-  const fixed: OrgScaleAssumptions = { ...ORG_WORKLOAD, forwardingRulesPerAccountRegion: 12, centralRules: 19, metricFilters: 15 };
+  const fixed: OrgScaleAssumptions = { ...ORG_WORKLOAD, forwardingRulesPerAccountRegion: 12, centralRules: 19, metricFilters: 15, templateBytes: 30_000 };
 
   it("counts one StackSet instance and one set of forwarding rules per account and Region", () => {
     const r = orgScale(1_000, fixed);
@@ -99,7 +128,7 @@ describe("quota headroom", () => {
     expect(n).toBeLessThan(100); // a per-account policy would not even reach the table's middle size
   });
 
-  it("stays under every quota at 1,000 accounts × 4 Regions with the default configuration's counts", () => {
+  it("stays under every quota at 1,000 accounts × 4 Regions with the organization variant's counts", () => {
     for (const q of quotaHeadroom(1_000, assumptions(), BUS, ORG)) expect({ quota: q.quota, under: q.used < q.limit }).toEqual({ quota: q.quota, under: true });
   });
 
@@ -119,7 +148,7 @@ describe("README: Organization: scale and cost", () => {
     expect(start).toBeGreaterThan(-1);
   });
 
-  it("shows the table orgScale computes for 10, 100 and 1,000 accounts with the default configuration's counts", () => {
+  it("shows the table orgScale computes for 10, 100 and 1,000 accounts with the organization variant's counts", () => {
     expect(section).toContain(orgScaleTable(ORG_SIZES, assumptions()));
   });
 
@@ -136,5 +165,8 @@ describe("README: Organization: scale and cost", () => {
     expect(section).toContain(`${ORG_WORKLOAD.managementEventsPerAccountPerDay.toLocaleString("en-US")} management events per account per day`);
     const secondCopy = ((1_000 * ORG_WORKLOAD.managementEventsPerAccountPerDay * 30) / 1e5) * ORG_PRICES.cloudTrailAdditionalCopyPer100k;
     expect(section).toContain(`$${secondCopy.toLocaleString("en-US")} a month at 1,000 accounts`);
+    expect(section).toContain(`the template holds ${listedSecretsThatFit} listed secrets`);
+    expect(section).toContain(`${counts.templateBytes.toLocaleString("en-US")} bytes`);
   });
 });
+

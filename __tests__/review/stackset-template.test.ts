@@ -74,4 +74,16 @@ describe("member-forwarding StackSet template", () => {
     expect(cfnSchemaProblems(template, { templateBody: body })).toEqual([]);
     expect(Buffer.byteLength(body, "utf8")).toBeLessThan(CFN_TEMPLATE_LIMITS.templateBodyBytes);
   });
+
+  it("stops the synth with one line when the configuration outgrows the 51,200-byte template body", () => {
+    const account = (i: number) => String(333333333300 + i);
+    const monitoredSecrets = Array.from({ length: 8 }, (_, i) => ({
+      id: `arn:aws:secretsmanager:us-east-1:${account(i)}:secret:prod/app-${i}/db-password-AbC123`,
+      allowedReaders: [`arn:aws:iam::${account(i)}:role/app-${i}`],
+    }));
+    const config = parseConfig({ ...base!, monitoredSecrets });
+    expect(() => new MemberForwardingStack(Testing.app(), "org-member-forwarding", config, config.organization!)).toThrow(
+      /^org-member-forwarding: the StackSet template would be refused by CloudFormation: template: body is \d+ bytes; CloudFormation takes at most 51200 bytes in TemplateBody \("Template body size in a request"\)$/,
+    );
+  });
 });

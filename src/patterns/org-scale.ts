@@ -8,6 +8,8 @@
  * AWS quota pages. Each figure cites its page.
  */
 
+import { CFN_TEMPLATE_LIMITS } from "../review/cfn-schema";
+
 /** Prices (USD, us-east-1). */
 export const ORG_PRICES = {
   /**
@@ -47,6 +49,12 @@ export const ORG_QUOTAS = {
   eventBusPolicyChars: 10_240,
   /** EventBridge: "Invocations throttle limit in transactions per second | us-east-1: 18,750 per second" (eb-quota.html). */
   invocationsPerSecond: 18_750,
+  /**
+   * CloudFormation CreateStackSet, TemplateBody: "a minimum length of 1 byte and a maximum length of 51,200 bytes"
+   * (the same figure as "Template body size in a request" on the quotas page; `CFN_TEMPLATE_LIMITS` in
+   * src/review/cfn-schema.ts checks it).
+   */
+  templateBodyBytes: CFN_TEMPLATE_LIMITS.templateBodyBytes,
   /** CloudFormation: "Stack instances | Maximum number of stack instances you can create per stack set. | 100,000 stack instances per stack set" (awsdocs/aws-cloudformation-user-guide@19dc52cd:doc_source/cloudformation-limits.md). */
   stackInstancesPerStackSet: 100_000,
   /** CloudFormation: "StackSets instance operations | Maximum number of stack instances, across all stack sets, that you can run operations on in each Region at the same time, per administrator account. | 10,000 operations" (same page). */
@@ -81,6 +89,8 @@ export interface OrgScaleAssumptions {
   readonly centralRules: number;
   /** Metric filters on the organization trail's log group. */
   readonly metricFilters: number;
+  /** Bytes of the StackSet's template body. */
+  readonly templateBytes: number;
 }
 
 export interface OrgScaleRow {
@@ -200,6 +210,7 @@ export function quotaHeadroom(accounts: number, a: OrgScaleAssumptions, busArn: 
     { quota: "targets per rule", limit: ORG_QUOTAS.targetsPerRule, used: 1, grows: "no" },
     { quota: "central bus policy size, characters", limit: ORG_QUOTAS.eventBusPolicyChars, used: busPolicyChars(accounts, busArn, organizationId).organization, grows: "no" },
     { quota: "central invocations per second (burst of 100× the daily average)", limit: ORG_QUOTAS.invocationsPerSecond, used: Math.ceil(peakPerSecond), grows: "with accounts" },
+    { quota: "StackSet template body, bytes (TemplateBody)", limit: ORG_QUOTAS.templateBodyBytes, used: a.templateBytes, grows: "with configuration" },
     { quota: "stack instances per StackSet", limit: ORG_QUOTAS.stackInstancesPerStackSet, used: row.stackInstances, grows: "with accounts" },
     { quota: "concurrent stack instance operations per Region", limit: ORG_QUOTAS.concurrentStackInstanceOperations, used: accounts, grows: "with accounts" },
     { quota: "metric filters per log group (organization trail)", limit: ORG_QUOTAS.metricFiltersPerLogGroup, used: a.metricFilters, grows: "with configuration" },

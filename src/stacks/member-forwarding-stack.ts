@@ -7,6 +7,7 @@ import { partitionOf } from "../config/aws-facts";
 import { MonitorConfig, OrganizationConfig } from "../config/schema";
 import { centralBusName, eventBusArn, memberForwardingTemplate, realtimeRulePatterns } from "../patterns/member-forwarding";
 import { readDetections } from "../patterns/sensitive-reads";
+import { cfnSchemaProblems } from "../review/cfn-schema";
 import { configureBackend, readScope } from "./monitoring-stack";
 
 /** The StackSet's name, from the organization's shared name. */
@@ -39,6 +40,13 @@ export class MemberForwardingStack extends TerraformStack {
       centralBusArn: eventBusArn(partition, region, org.securityAccountId, centralBusName(name)),
       rules: realtimeRulePatterns(readDetections(readScope(config)), "read"),
     });
+    // Terraform passes the template as an opaque string: check it against CloudFormation's published resource
+    // schemas and template quotas here, so that a configuration that outgrows them (the 51,200-byte body first)
+    // stops the synth with one line instead of failing in every member account and Region.
+    const problems = cfnSchemaProblems(this.template);
+    if (problems.length > 0) {
+      throw new Error(`${id}: the StackSet template would be refused by CloudFormation: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
+    }
     const stackSetName = memberStackSetName(name);
     this.stackSet = new CloudformationStackSet(this, "StackSet", {
       name: stackSetName,
