@@ -119,8 +119,14 @@ export class TerraformResolver {
         arn: () => {
           const bus = r.event_bus_name ?? "default";
           const rule = literal(r.name, `${where}.name`);
-          return `arn:${partition}:events:${region}:${account}:rule/${bus === "default" ? "" : `${literal(bus, `${where}.event_bus_name`)}/`}${rule}`;
+          // A rule on a custom bus (the organization's central bus) names it by reference.
+          const busName = typeof bus === "string" && bus.includes("${") ? this.string(bus) : literal(bus, `${where}.event_bus_name`);
+          return `arn:${partition}:events:${region}:${account}:rule/${busName === "default" ? "" : `${busName}/`}${rule}`;
         },
+      },
+      aws_cloudwatch_event_bus: {
+        name: () => literal(r.name, `${where}.name`),
+        arn: () => `arn:${partition}:events:${region}:${account}:event-bus/${literal(r.name, `${where}.name`)}`,
       },
       aws_cloudwatch_log_group: {
         name: () => literal(r.name, `${where}.name`),

@@ -199,10 +199,15 @@ export const configSchema = z
          * to the home region's bus. `"all"`: every region enabled by default in the home region's partition.
          */
         regions: z
-          .union([
-            z.literal("all"),
-            z.array(region).min(1, 'must list at least one region, or be "all"'),
-          ], { errorMap: () => ({ message: 'must be a list of region names (["eu-west-1"]) or "all"' }) })
+          .union([z.literal("all"), z.array(z.string()).min(1, 'must list at least one region, or be "all"')], {
+            errorMap: () => ({ message: 'must be a list of region names (["eu-west-1"]) or "all"' }),
+          })
+          .superRefine((v, ctx) => {
+            if (v === "all") return;
+            v.forEach((r, i) => {
+              if (!(AWS_REGIONS as readonly string[]).includes(r)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `${r} is not a known AWS region (for example us-east-1, eu-west-1)` });
+            });
+          })
           .optional(),
       })
       .strict()
@@ -229,6 +234,12 @@ export const configSchema = z
           .record(z.string().regex(/^[A-Za-z0-9 ._()+/-]{1,50}$/, "must be 1–50 letters, digits, spaces or ._()+/-"))
           .default({})
           .superRefine((names, ctx) => {
+            if (Object.keys(names).length > 25) {
+              ctx.addIssue({
+                code: z.ZodIssueCode.custom,
+                message: "at most 25 accounts may be named (each takes 2 rules on the central bus and 15 characters of every other rule's pattern); the others are named by id with a link to the Organizations console",
+              });
+            }
             for (const id of Object.keys(names)) {
               if (!/^\d{12}$/.test(id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id], message: "keys must be 12-digit account ids" });
             }

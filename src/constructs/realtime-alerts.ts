@@ -35,6 +35,12 @@ export interface RealtimeAlertsProps {
    */
   readonly eventBusName?: string;
   readonly detections: readonly ReadDetection[];
+  /**
+   * Friendly names of accounts (organization's central bus): each named account gets rules whose message prints
+   * its name, and every message links the account in the AWS Organizations console.
+   * @default - a single account: no names, no link
+   */
+  readonly accountNames?: Readonly<Record<string, string>>;
   /** Console host for the link in the message. @default `<awsRegion>.console.aws.amazon.com` */
   readonly consoleHost?: string;
   /**
@@ -85,10 +91,15 @@ export class RealtimeAlerts extends Construct {
         kmsMasterKeyId: props.kmsMasterKeyId,
       });
     const busName = props.eventBusName ?? "default";
-    this.patterns = realtimeRulePatterns(props.detections, family);
-    for (const { id, variant, pattern } of this.patterns) {
+    this.patterns = realtimeRulePatterns(props.detections, family, props.accountNames);
+    for (const { id, variant, pattern, account } of this.patterns) {
       const key = variantKey(variant, family);
-      const transformer = alertTransformer(variant, { consoleHost: props.consoleHost, family });
+      const transformer = alertTransformer(variant, {
+        consoleHost: props.consoleHost,
+        family,
+        accountName: account?.name,
+        organizationAccountLink: props.accountNames !== undefined,
+      });
       const ruleName = `${props.namePrefix}-${id}`;
       const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
         name: ruleName,

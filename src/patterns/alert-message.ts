@@ -36,6 +36,17 @@ export interface AlertMessageOptions {
   readonly consoleHost?: string;
   /** What the alert is about: reads of sensitive values (default), or changes to the trail and the monitoring. */
   readonly family?: AlertFamily;
+  /**
+   * The friendly name of the account the rule is pinned to (`organization.accountNames`), printed beside its id.
+   * @default - the id only
+   */
+  readonly accountName?: string;
+  /**
+   * Add a link to the account in the AWS Organizations console, which shows its name and OU for any account of
+   * the organization (the central account's messages; the read happened in another account).
+   * @default false
+   */
+  readonly organizationAccountLink?: boolean;
 }
 
 const TEXT = {
@@ -101,6 +112,9 @@ export function alertTransformer(v: AlertVariant, options: AlertMessageOptions =
     public: "Where:   from <sourceIp> (public endpoint), region <awsRegion>, account <account>",
     any: "Where:   from <sourceIp>, region <awsRegion>, account <account>",
   }[v.network];
+  const named = options.accountName === undefined ? where : where.replace("account <account>", `account <account> (${options.accountName})`);
+  const orgHost = options.consoleHost ?? "console.aws.amazon.com";
+  const accountLink = options.organizationAccountLink ? [`Account: https://${orgHost}/organizations/v2/home/accounts/<account>`] : [];
   // A refused call's record usually has no request parameters; the refusal names the resource instead.
   const refusal = v.errorMessage ? ["Refusal: <errorMessage>"] : [];
   const lines = [
@@ -109,11 +123,12 @@ export function alertTransformer(v: AlertVariant, options: AlertMessageOptions =
     ...who,
     "What:    <eventName> on <eventSource> <request>",
     "When:    <eventTime> (UTC)",
-    where,
+    named,
     "How:     <userAgent>",
     result,
     ...refusal,
     "Event:   <eventId>",
+    ...accountLink,
     `Open:    https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>`,
     "",
     ...text.footer[v.outcome],

@@ -7,14 +7,31 @@
  * would (`__tests__/patterns/forwarding-replay.test.ts` replays it).
  * Pure: no cdktf imports; the StackSet template is a plain object.
  */
-import { AlertFamily, AlertVariant, alertVariants, EventPattern, ReadDetection, variantEventPatterns, variantKey } from "./sensitive-reads";
+import {
+  AlertFamily,
+  AlertVariant,
+  alertVariants,
+  EventPattern,
+  MAX_EVENT_PATTERN_LENGTH,
+  ReadDetection,
+  variantEventPatterns,
+  variantKey,
+} from "./sensitive-reads";
 
 /** One alerting rule of the real-time path: its id (`read-role-pub`, `read-role-pub-2`, `change-done`…), variant and pattern. */
 export interface RulePattern {
   readonly id: string;
   readonly variant: AlertVariant;
   readonly pattern: EventPattern;
+  /** The named account this rule is pinned to (`detail.recipientAccountId`), whose name its message prints. */
+  readonly account?: { readonly id: string; readonly name: string };
 }
+
+/**
+ * How many accounts may be named: each takes one rule per outcome on the central bus (quota: 300 rules per bus,
+ * EventBridge quotas) and 15 characters of every other rule's pattern (2,048 characters).
+ */
+export const MAX_NAMED_ACCOUNTS = 25;
 
 /**
  * The rules the real-time path creates for these detections: one per variant (record shape), more when a
@@ -23,17 +40,46 @@ export interface RulePattern {
  */
 const FAMILY_PREFIX: Record<AlertFamily, string> = { read: "", tamper: "change-", decoy: "decoy-" };
 
-export function realtimeRulePatterns(detections: readonly ReadDetection[], family: AlertFamily = "read"): RulePattern[] {
+export function realtimeRulePatterns(
+  detections: readonly ReadDetection[],
+  family: AlertFamily = "read",
+  accountNames: Readonly<Record<string, string>> = {},
+): RulePattern[] {
   const outcomes = [...new Set(detections.map((d) => d.outcome))];
   if (outcomes.length === 0) throw new Error("realtimeAlerts: no detections to alert on");
+  const named = Object.keys(accountNames).sort();
+  if (named.length > MAX_NAMED_ACCOUNTS) {
+    throw new Error(`organization.accountNames: ${named.length} accounts named, at most ${MAX_NAMED_ACCOUNTS} fit the central bus's rules and patterns`);
+  }
+  // Every other rule leaves the named accounts to their own rules, so each read alerts once.
+  const exclusion = named.length > 0 ? { recipientAccountId: [{ "anything-but": named }] } : undefined;
+  const room = MAX_EVENT_PATTERN_LENGTH - (exclusion ? JSON.stringify(exclusion).length + 1 : 0);
   const rules: RulePattern[] = [];
   for (const variant of alertVariants(outcomes, family)) {
     const key = variantKey(variant, family);
-    variantEventPatterns(detections, variant).forEach((pattern, i) => {
-      rules.push({ id: `${FAMILY_PREFIX[family]}${i === 0 ? key : `${key}-${i + 1}`}`, variant, pattern });
+    variantEventPatterns(detections, variant, room).forEach((pattern, i) => {
+      rules.push({ id: `${FAMILY_PREFIX[family]}${i === 0 ? key : `${key}-${i + 1}`}`, variant, pattern: withDetail(pattern, exclusion) });
     });
   }
+  // A named account's rules print its name: one rule per outcome, whose message prints the caller's whole
+  // identity and network (as the change rules do) rather than one rule per record shape.
+  for (const id of named) {
+    const pin = { recipientAccountId: [id] };
+    for (const outcome of (["success", "denied"] as const).filter((o) => outcomes.includes(o) || outcomes.includes("any"))) {
+      const variant: AlertVariant = { outcome, identity: "any", network: "any" };
+      const key = variantKey(variant, family);
+      variantEventPatterns(detections, variant, MAX_EVENT_PATTERN_LENGTH - JSON.stringify(pin).length - 1).forEach((pattern, i) => {
+        rules.push({ id: `${key}-${id}${i === 0 ? "" : `-${i + 1}`}`, variant, pattern: withDetail(pattern, pin), account: { id, name: accountNames[id] } });
+      });
+    }
+  }
   return rules;
+}
+
+/** The pattern with one more condition on `detail` (beside any `$or`, so it holds for every alternative). */
+function withDetail(pattern: EventPattern, extra: Record<string, unknown> | undefined): EventPattern {
+  if (!extra) return pattern;
+  return { ...pattern, detail: { ...(pattern.detail as Record<string, unknown>), ...extra } };
 }
 
 /** The name of the rule forwarding the events of alerting rule `id`: `<namePrefix>-fwd-<id>`. */

@@ -96,6 +96,7 @@ export class CentralStack extends TerraformStack {
       eventBusName: this.bus.name,
       topicArn: this.alertTopic.topic.arn,
       detections,
+      accountNames: org.accountNames,
       consoleHost,
       kmsMasterKeyId: kmsKeyArn,
     });
