@@ -183,6 +183,8 @@ queue() {
     mkdir -p "$job"
     cp -R "${stackdir%/}" "$job/dir"
     cp terraform-tests/"$stack"/*.tftest.hcl "$job/dir" 2>/dev/null || true
+    # Tests of what only one variant configures: terraform-tests/<stack>/<variant>/*.tftest.hcl.
+    cp terraform-tests/"$stack"/"$name"/*.tftest.hcl "$job/dir" 2>/dev/null || true
     echo "$name/$stack ($kind)" > "$job/label"
     touch "$job/pending"
     shared_init "$job/dir" "$name/$stack ($kind)" "$kind" > "$job/template"

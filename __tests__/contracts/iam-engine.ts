@@ -72,6 +72,8 @@ function has(world: World, need: Need): boolean {
       return !!world.secret;
     case "stateBucket":
       return !!world.stateBucket;
+    case "firstSeen":
+      return !!world.firstSeen;
     default: {
       const part = need.slice("encrypted.".length) as keyof World["encrypted"];
       return !!world.key && world.encrypted[part];
@@ -90,6 +92,9 @@ function variables(world: World, extra: Record<string, string>): Record<string, 
   for (const part of ["trail", "bucket", "logGroup", "role", "topic", "healthTopic", "queue", "key", "secret", "stateBucket"] as const) {
     const value = world[part] as Obj | undefined;
     for (const field of ["arn", "name"]) v[`${part}.${field}`] = value?.[field];
+  }
+  for (const part of ["table", "stateMachine", "executionRole", "invokeRole", "logGroup"] as const) {
+    for (const field of ["arn", "name"] as const) v[`firstSeen.${part}.${field}`] = world.firstSeen?.[part][field];
   }
   return v;
 }
@@ -119,7 +124,9 @@ export function requestsFor(world: World, rows: readonly ContractRow[]): Request
           ? world.alarms.map((a) => ({ "alarm.arn": a.arn, "alarm.name": a.name }))
           : row.forEach === "health-alarm"
             ? world.healthAlarms.map((a) => ({ "alarm.arn": a.arn, "alarm.name": a.name }))
-            : [{}];
+            : row.forEach === "first-seen-rule"
+              ? (world.firstSeen?.rules ?? []).map((x) => ({ "rule.arn": x.arn, "rule.name": x.name }))
+              : [{}];
     for (const extra of instances) {
       const vars = variables(world, extra);
       const suffix = extra["rule.name"] ?? extra["alarm.name"];
@@ -171,6 +178,14 @@ export function policyFor(target: Target, world: World, policies: readonly Stack
       return find("trust", world.role?.arn);
     case "delivery-role":
       return find("role-policy", world.role?.arn);
+    case "first-seen-trust":
+      return find("trust", world.firstSeen?.executionRole.arn);
+    case "first-seen-role":
+      return find("role-policy", world.firstSeen?.executionRole.arn);
+    case "first-seen-invoke-trust":
+      return find("trust", world.firstSeen?.invokeRole.arn);
+    case "first-seen-invoke-role":
+      return find("role-policy", world.firstSeen?.invokeRole.arn);
   }
 }
 
@@ -183,9 +198,16 @@ function simulationOf(req: Request, world: World, policies: readonly StackPolicy
   const identity: PolicyDocument[] = [];
   if (req.grants) identity.push(req.grants);
   let resourcePolicy: PolicyDocument | undefined;
-  if (req.target === "delivery-role") {
-    if (!req.principal.includes(`:assumed-role/${world.role?.name}/`)) throw new Error(`${req.id}: the delivery-role target needs a principal acting as that role`);
+  const roleOfTarget: Partial<Record<Target, string | undefined>> = {
+    "delivery-role": world.role?.name,
+    "first-seen-role": world.firstSeen?.executionRole.name,
+    "first-seen-invoke-role": world.firstSeen?.invokeRole.name,
+  };
+  if (req.target in roleOfTarget) {
+    if (!req.principal.includes(`:assumed-role/${roleOfTarget[req.target]}/`)) throw new Error(`${req.id}: the ${req.target} target needs a principal acting as that role`);
     if (document) identity.push(document);
+    // KMS: "IAM policies by themselves are not sufficient" — a role's use of the key is decided with the key policy.
+    if (world.key && req.resource === world.key.arn) resourcePolicy = policyFor("key", world, policies)?.document;
   } else {
     resourcePolicy = document;
   }

@@ -67,6 +67,11 @@ const MONITORING_VARIANTS: [string, Partial<MonitorConfigInput>, StackPolicy["ki
     },
     ["bucket", "topic", "topic", "queue", "key", "trust", "role-policy"],
   ],
+  [
+    "monitoring stack, first-seen readers (customer key)",
+    { firstSeenReaders: { enabled: true } },
+    ["bucket", "topic", "topic", "queue", "key", "trust", "role-policy", "trust", "role-policy", "trust", "role-policy"],
+  ],
 ];
 
 function subject(name: string, tf: Obj, kinds: StackPolicy["kind"][]): Subject {
@@ -86,7 +91,20 @@ const SUBJECTS: Subject[] = [
   subject("state-bootstrap stack", stateBootstrapTf(), ["bucket"]),
 ];
 
-const TARGETS: Target[] = ["bucket", "topic", "health-topic", "queue", "key", "trust", "delivery-role", "state-bucket"];
+const TARGETS: Target[] = [
+  "bucket",
+  "topic",
+  "health-topic",
+  "queue",
+  "key",
+  "trust",
+  "delivery-role",
+  "state-bucket",
+  "first-seen-trust",
+  "first-seen-role",
+  "first-seen-invoke-trust",
+  "first-seen-invoke-role",
+];
 const hasEncryptionContext = (r: Request) => Object.keys(r.context).some((k) => /^kms:EncryptionContext:/i.test(k));
 
 describe.each(SUBJECTS)("$name", (s) => {

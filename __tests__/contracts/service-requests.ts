@@ -18,7 +18,20 @@
 export type Expectation = "allow" | "deny" | "explicit-deny";
 
 /** Whose policy decides: the resource policy of that resource, or (delivery-role) the role's own policy. */
-export type Target = "bucket" | "topic" | "health-topic" | "queue" | "key" | "trust" | "delivery-role" | "state-bucket";
+export type Target =
+  | "bucket"
+  | "topic"
+  | "health-topic"
+  | "queue"
+  | "key"
+  | "trust"
+  | "delivery-role"
+  | "state-bucket"
+  /** The first-seen workflow's execution role (trust, own policy) and the role its rules start it with. */
+  | "first-seen-trust"
+  | "first-seen-role"
+  | "first-seen-invoke-trust"
+  | "first-seen-invoke-role";
 
 /** Parts of the stack a row is about; the row exists only in variants that have all of them. */
 export type Need =
@@ -30,6 +43,9 @@ export type Need =
   | "key"
   | "secret"
   | "stateBucket"
+  | "firstSeen"
+  | "encrypted.firstSeenTable"
+  | "encrypted.firstSeenLogGroup"
   | "encrypted.trail"
   | "encrypted.bucketKey"
   | "encrypted.logGroup"
@@ -55,7 +71,7 @@ export interface ContractRow {
   readonly target: Target;
   readonly needs: readonly Need[];
   /** One row per rule, per alarm of the alert topic, or per alarm of the health topic, with `{rule.*}` / `{alarm.*}` filled in. */
-  readonly forEach?: "rule" | "alarm" | "health-alarm";
+  readonly forEach?: "rule" | "alarm" | "health-alarm" | "first-seen-rule";
   /** A principal ARN, a service principal, or "anonymous" (an unsigned request). */
   readonly principal: string;
   readonly action: string;
@@ -187,6 +203,38 @@ const D = {
     url: "https://developer.hashicorp.com/terraform/language/backend/s3",
     quote: "s3:ListBucket on arn:aws:s3:::mybucket … s3:GetObject, s3:PutObject, s3:DeleteObject on arn:aws:s3:::mybucket/path/to/my/key (use_lockfile: the .tflock object)",
   },
+  sfnDeputy: {
+    url: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
+    quote:
+      'Prevent cross-service confused deputy issue … "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:states:us-east-1:123456789012:stateMachine:*"}, "StringEquals": {"aws:SourceAccount": "123456789012"}}',
+  },
+  sfnDynamoDb: {
+    url: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html",
+    quote:
+      'IAM policies for calling DynamoDB … Static resources: "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], "Resource": ["arn:aws:dynamodb:[[region]]:[[accountId]]:table/[[tableName]]"]',
+  },
+  sfnSns: {
+    url: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html",
+    quote: 'IAM policies for calling Amazon SNS … Static resources: "Action": ["sns:Publish"], "Resource": ["arn:aws:sns:[[region]]:[[accountId]]:[[topicName]]"]',
+  },
+  sfnLogs: {
+    url: "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html",
+    quote:
+      'IAM Policies for logging to CloudWatch Logs … "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups" … "Resource": "*"',
+  },
+  sfnStartFromEvents: {
+    url: "https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html",
+    quote: 'Asynchronous: { "Effect": "Allow", "Action": ["states:StartExecution"], "Resource": ["arn:aws:states:[[region]]:[[accountId]]:stateMachine:[[stateMachineName]]"] }',
+  },
+  ebTargetRole: {
+    url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html",
+    quote: "For EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN.",
+  },
+  ddbKms: {
+    url: "https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html",
+    quote:
+      "At a minimum, DynamoDB requires the following permissions on a customer managed key: kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey*, kms:DescribeKey, kms:CreateGrant … The kms:ViaService condition key allows the permissions only when the request comes from DynamoDB on behalf of the principals listed in the policy statement. These principals can't call these operations directly.",
+  },
 } satisfies Record<string, Doc>;
 
 /* ------------------------------------------------------------------------------------------------ principals */
@@ -234,6 +282,16 @@ const LOG_READER_GRANTS: Grant[] = [
 const DECRYPT_GRANT: Grant[] = [{ Action: "kms:Decrypt", Resource: "{key.arn}" }];
 
 const row = (r: Omit<ContractRow, "needs"> & { needs?: Need[] }): ContractRow => ({ needs: [], ...r });
+
+/** The first-seen workflow. */
+const STATES = "states.amazonaws.com";
+const WORKFLOW = "arn:{partition}:sts::{account}:assumed-role/{firstSeen.executionRole.name}/first-seen-execution";
+const STARTER = "arn:{partition}:sts::{account}:assumed-role/{firstSeen.invokeRole.name}/first-seen-rule";
+const THIS_STATE_MACHINE = { "aws:SourceArn": "{firstSeen.stateMachine.arn}", "aws:SourceAccount": "{account}" };
+const VIA_DYNAMODB = { "kms:ViaService": "dynamodb.{region}.amazonaws.com", "kms:CallerAccount": "{account}" };
+const VIA_SNS_TO_TOPIC = { "kms:ViaService": "sns.{region}.amazonaws.com", "kms:CallerAccount": "{account}", ...{ "kms:EncryptionContext:aws:sns:topicArn": "{topic.arn}" } };
+const WORKFLOW_KMS_GRANT: Grant[] = [{ Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "{key.arn}" }];
+const DEPLOYER_KMS_GRANT: Grant[] = [{ Action: "kms:*", Resource: "{key.arn}" }];
 
 /* ------------------------------------------------------------------------------------------------ the table */
 
@@ -359,6 +417,42 @@ export const SERVICE_REQUESTS: readonly ContractRow[] = [
   row({ id: "principal of the account without IAM permission updates the key policy", expect: "deny", target: "key", needs: ["key"], principal: NO_PERMISSIONS, action: "kms:PutKeyPolicy", resource: "{key.arn}", context: {}, doc: D.kmsDefaultPolicy }),
   row({ id: "key administrator decrypts directly", expect: "deny", target: "key", needs: ["key"], principal: DEPLOYER, action: "kms:Decrypt", resource: "{key.arn}", context: { "kms:CallerAccount": "{account}" }, grants: [{ Action: "kms:*", Resource: "{key.arn}" }], doc: D.kmsConditions }),
   row({ id: "anonymous use of the key", expect: "deny", target: "key", needs: ["key"], principal: "anonymous", action: "kms:Decrypt", resource: "{key.arn}", context: {}, doc: D.kmsDefaultPolicy }),
+
+  // The first-seen workflow: EventBridge starts it, it writes the table and publishes to the topic ------------------
+  row({ id: "step functions assumes the first-seen role for its state machine", expect: "allow", target: "first-seen-trust", needs: ["firstSeen"], principal: STATES, action: "sts:AssumeRole", resource: "{firstSeen.executionRole.arn}", context: THIS_STATE_MACHINE, doc: D.sfnDeputy }),
+  row({ id: "another state machine of the account assumes the first-seen role", expect: "deny", target: "first-seen-trust", needs: ["firstSeen"], principal: STATES, action: "sts:AssumeRole", resource: "{firstSeen.executionRole.arn}", context: { "aws:SourceArn": "arn:{partition}:states:{region}:{account}:stateMachine:another-workflow", "aws:SourceAccount": "{account}" }, doc: D.sfnDeputy }),
+  row({ id: "a state machine of another account assumes the first-seen role", expect: "deny", target: "first-seen-trust", needs: ["firstSeen"], principal: STATES, action: "sts:AssumeRole", resource: "{firstSeen.executionRole.arn}", context: { "aws:SourceArn": "arn:{partition}:states:{region}:{otherAccount}:stateMachine:{firstSeen.stateMachine.name}", "aws:SourceAccount": "{otherAccount}" }, doc: D.sfnDeputy }),
+  row({ id: "confused deputy: step functions assumes the first-seen role without source keys", expect: "deny", target: "first-seen-trust", needs: ["firstSeen"], principal: STATES, action: "sts:AssumeRole", resource: "{firstSeen.executionRole.arn}", context: {}, doc: D.sfnDeputy }),
+  row({ id: "principal of the account assumes the first-seen role", expect: "deny", target: "first-seen-trust", needs: ["firstSeen"], principal: NO_PERMISSIONS, action: "sts:AssumeRole", resource: "{firstSeen.executionRole.arn}", context: {}, grants: [{ Action: "sts:AssumeRole", Resource: "{firstSeen.executionRole.arn}" }], doc: D.sfnDeputy }),
+  row({ id: "workflow remembers a pair (conditional UpdateItem)", expect: "allow", target: "first-seen-role", needs: ["firstSeen"], principal: WORKFLOW, action: "dynamodb:UpdateItem", resource: "{firstSeen.table.arn}", context: {}, doc: D.sfnDynamoDb }),
+  row({ id: "workflow reads the learning item", expect: "allow", target: "first-seen-role", needs: ["firstSeen"], principal: WORKFLOW, action: "dynamodb:GetItem", resource: "{firstSeen.table.arn}", context: {}, doc: D.sfnDynamoDb }),
+  row({ id: "workflow deletes a pair (never needed)", expect: "deny", target: "first-seen-role", needs: ["firstSeen"], principal: WORKFLOW, action: "dynamodb:DeleteItem", resource: "{firstSeen.table.arn}", context: {}, doc: D.sfnDynamoDb }),
+  row({ id: "workflow writes another table", expect: "deny", target: "first-seen-role", needs: ["firstSeen"], principal: WORKFLOW, action: "dynamodb:UpdateItem", resource: "arn:{partition}:dynamodb:{region}:{account}:table/some-other-table", context: {}, doc: D.sfnDynamoDb }),
+  row({ id: "workflow publishes a new pair to the alert topic", expect: "allow", target: "first-seen-role", needs: ["firstSeen"], principal: WORKFLOW, action: "sns:Publish", resource: "{topic.arn}", context: {}, doc: D.sfnSns }),
+  row({ id: "workflow publishes to another topic", expect: "deny", target: "first-seen-role", needs: ["firstSeen"], principal: WORKFLOW, action: "sns:Publish", resource: "arn:{partition}:sns:{region}:{account}:some-other-topic", context: {}, doc: D.sfnSns }),
+  row({ id: "step functions sets up the workflow's log delivery", expect: "allow", target: "first-seen-role", needs: ["firstSeen"], principal: WORKFLOW, action: "logs:CreateLogDelivery", resource: "*", context: {}, doc: D.sfnLogs }),
+  row({ id: "workflow generates a data key for the encrypted topic through SNS", expect: "allow", target: "first-seen-role", needs: ["firstSeen", "encrypted.topic"], principal: WORKFLOW, action: "kms:GenerateDataKey", resource: "{key.arn}", context: VIA_SNS_TO_TOPIC, doc: D.snsKmsServices }),
+  row({ id: "workflow decrypts the table's keys through DynamoDB", expect: "allow", target: "first-seen-role", needs: ["firstSeen", "encrypted.firstSeenTable"], principal: WORKFLOW, action: "kms:Decrypt", resource: "{key.arn}", context: VIA_DYNAMODB, doc: D.ddbKms }),
+  row({ id: "workflow role decrypts directly, through no service", expect: "deny", target: "first-seen-role", needs: ["firstSeen", "key"], principal: WORKFLOW, action: "kms:Decrypt", resource: "{key.arn}", context: { "kms:CallerAccount": "{account}" }, doc: D.ddbKms }),
+  row({ id: "workflow role generates a data key directly, through no service", expect: "deny", target: "first-seen-role", needs: ["firstSeen", "key"], principal: WORKFLOW, action: "kms:GenerateDataKey", resource: "{key.arn}", context: { "kms:CallerAccount": "{account}" }, doc: D.snsKmsServices }),
+  row({ id: "key lets the workflow publish to the encrypted topic through SNS", expect: "allow", target: "key", needs: ["firstSeen", "encrypted.topic"], principal: WORKFLOW, action: "kms:GenerateDataKey", resource: "{key.arn}", context: VIA_SNS_TO_TOPIC, grants: WORKFLOW_KMS_GRANT, doc: D.snsKmsServices }),
+  row({ id: "key refuses the workflow role for another topic through SNS", expect: "deny", target: "key", needs: ["firstSeen", "encrypted.topic"], principal: WORKFLOW, action: "kms:GenerateDataKey", resource: "{key.arn}", context: { ...VIA_SNS_TO_TOPIC, "kms:EncryptionContext:aws:sns:topicArn": "arn:{partition}:sns:{region}:{account}:some-other-topic" }, grants: WORKFLOW_KMS_GRANT, doc: D.snsEncryptionContext }),
+  row({ id: "key refuses the workflow role calling KMS itself with the topic's encryption context", expect: "deny", target: "key", needs: ["firstSeen", "encrypted.topic"], principal: WORKFLOW, action: "kms:GenerateDataKey", resource: "{key.arn}", context: { "kms:CallerAccount": "{account}", "kms:EncryptionContext:aws:sns:topicArn": "{topic.arn}" }, grants: WORKFLOW_KMS_GRANT, doc: D.kmsViaService }),
+  row({ id: "key refuses an SNS use without the topic's encryption context", expect: "deny", target: "key", needs: ["firstSeen", "encrypted.topic"], principal: WORKFLOW, action: "kms:GenerateDataKey", resource: "{key.arn}", context: { "kms:ViaService": "sns.{region}.amazonaws.com", "kms:CallerAccount": "{account}" }, grants: WORKFLOW_KMS_GRANT, doc: D.snsEncryptionContext }),
+  row({ id: "key lets DynamoDB use it for the workflow role", expect: "allow", target: "key", needs: ["firstSeen", "encrypted.firstSeenTable"], principal: WORKFLOW, action: "kms:Decrypt", resource: "{key.arn}", context: VIA_DYNAMODB, grants: WORKFLOW_KMS_GRANT, doc: D.ddbKms }),
+  row({ id: "key lets DynamoDB create its grant for the deployer creating the table", expect: "allow", target: "key", needs: ["firstSeen", "encrypted.firstSeenTable"], principal: DEPLOYER, action: "kms:CreateGrant", resource: "{key.arn}", context: VIA_DYNAMODB, grants: DEPLOYER_KMS_GRANT, doc: D.ddbKms }),
+  row({ id: "key refuses the workflow role using it directly (not through DynamoDB or SNS)", expect: "deny", target: "key", needs: ["firstSeen", "encrypted.firstSeenTable"], principal: WORKFLOW, action: "kms:Decrypt", resource: "{key.arn}", context: { "kms:CallerAccount": "{account}" }, grants: WORKFLOW_KMS_GRANT, doc: D.ddbKms }),
+  row({ id: "key refuses DynamoDB use for a principal without IAM permission", expect: "deny", target: "key", needs: ["firstSeen", "encrypted.firstSeenTable"], principal: NO_PERMISSIONS, action: "kms:Decrypt", resource: "{key.arn}", context: VIA_DYNAMODB, doc: D.kmsDefaultPolicy }),
+  row({ id: "key refuses DynamoDB use for a principal of another account", expect: "deny", target: "key", needs: ["firstSeen", "encrypted.firstSeenTable"], principal: OTHER_ACCOUNT_APP, action: "kms:Decrypt", resource: "{key.arn}", context: { ...VIA_DYNAMODB, "kms:CallerAccount": "{otherAccount}" }, grants: [{ Action: "kms:Decrypt", Resource: "{key.arn}" }], doc: D.ddbKms }),
+  row({ id: "cloudwatch logs generates a data key for the workflow's log group", expect: "allow", target: "key", needs: ["firstSeen", "encrypted.firstSeenLogGroup"], principal: LOGS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: { "kms:EncryptionContext:aws:logs:arn": "{firstSeen.logGroup.arn}" }, doc: D.logsKms }),
+  row({ id: "first-seen rule assumes the role that starts the workflow", forEach: "first-seen-rule", expect: "allow", target: "first-seen-invoke-trust", needs: ["firstSeen"], principal: EVENTS, action: "sts:AssumeRole", resource: "{firstSeen.invokeRole.arn}", context: THIS_RULE, doc: D.ebTargetRole }),
+  row({ id: "another rule of the account assumes the role that starts the workflow", expect: "deny", target: "first-seen-invoke-trust", needs: ["firstSeen"], principal: EVENTS, action: "sts:AssumeRole", resource: "{firstSeen.invokeRole.arn}", context: OTHER_RULE_SAME_ACCOUNT, doc: D.ebTargetRole }),
+  row({ id: "a rule of another account assumes the role that starts the workflow", expect: "deny", target: "first-seen-invoke-trust", needs: ["firstSeen"], principal: EVENTS, action: "sts:AssumeRole", resource: "{firstSeen.invokeRole.arn}", context: RULE_OF_OTHER_ACCOUNT, doc: D.ebDeputy }),
+  row({ id: "confused deputy: eventbridge assumes the starting role without source keys", expect: "deny", target: "first-seen-invoke-trust", needs: ["firstSeen"], principal: EVENTS, action: "sts:AssumeRole", resource: "{firstSeen.invokeRole.arn}", context: {}, doc: D.ebDeputy }),
+  row({ id: "first-seen rule starts the workflow", expect: "allow", target: "first-seen-invoke-role", needs: ["firstSeen"], principal: STARTER, action: "states:StartExecution", resource: "{firstSeen.stateMachine.arn}", context: {}, doc: D.sfnStartFromEvents }),
+  row({ id: "first-seen rule starts another state machine", expect: "deny", target: "first-seen-invoke-role", needs: ["firstSeen"], principal: STARTER, action: "states:StartExecution", resource: "arn:{partition}:states:{region}:{account}:stateMachine:another-workflow", context: {}, doc: D.sfnStartFromEvents }),
+  row({ id: "first-seen rule sends a failed event to the dead-letter queue", forEach: "first-seen-rule", expect: "allow", target: "queue", needs: ["firstSeen", "queue"], principal: EVENTS, action: "sqs:SendMessage", resource: "{queue.arn}", context: THIS_RULE, doc: D.ebDlq }),
+  row({ id: "first-seen rule generates a data key for the encrypted dead-letter queue", forEach: "first-seen-rule", expect: "allow", target: "key", needs: ["firstSeen", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: THIS_RULE, doc: D.sqsKmsSourceArn }),
 
   // The state bucket ----------------------------------------------------------------------------------------
   row({ id: "terraform reads the state over TLS", expect: "allow", target: "state-bucket", needs: ["stateBucket"], principal: DEPLOYER, action: "s3:GetObject", resource: STATE_OBJECT, context: {}, grants: STATE_GRANTS, doc: D.terraformS3 }),

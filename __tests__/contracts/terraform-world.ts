@@ -139,6 +139,16 @@ export class TerraformResolver {
         id: () => literal(r.name, `${where}.name`),
         arn: () => `arn:${partition}:iam::${account}:role${r.path ?? "/"}${literal(r.name, `${where}.name`)}`,
       },
+      aws_dynamodb_table: {
+        name: () => literal(r.name, `${where}.name`),
+        id: () => literal(r.name, `${where}.name`),
+        arn: () => `arn:${partition}:dynamodb:${region}:${account}:table/${literal(r.name, `${where}.name`)}`,
+      },
+      aws_sfn_state_machine: {
+        name: () => literal(r.name, `${where}.name`),
+        arn: () => `arn:${partition}:states:${region}:${account}:stateMachine:${literal(r.name, `${where}.name`)}`,
+        id: () => `arn:${partition}:states:${region}:${account}:stateMachine:${literal(r.name, `${where}.name`)}`,
+      },
       aws_kms_key: {
         arn: () => `arn:${partition}:kms:${region}:${account}:key/${KEY_ID}`,
         key_id: () => KEY_ID,
@@ -254,12 +264,32 @@ export interface World {
   readonly key?: { arn: string };
   readonly secret?: { name: string; arn: string };
   readonly stateBucket?: { name: string; arn: string; blocksPublicAccess: boolean };
+  /** Rules publishing to the alert topic (the first-seen rules start the workflow instead: `firstSeen.rules`). */
   readonly rules: { name: string; arn: string }[];
   readonly alarms: { name: string; arn: string }[];
+  /** The first-seen workflow: its table, state machine, roles, log group and the rules that start it. */
+  readonly firstSeen?: {
+    table: { name: string; arn: string };
+    stateMachine: { name: string; arn: string };
+    executionRole: { name: string; arn: string };
+    invokeRole: { name: string; arn: string };
+    logGroup: { name: string; arn: string };
+    rules: { name: string; arn: string }[];
+  };
   /** The alarms that notify the health topic. */
   readonly healthAlarms: { name: string; arn: string }[];
   /** Which resources the customer key encrypts. */
-  readonly encrypted: { bucket: boolean; bucketKey: boolean; trail: boolean; logGroup: boolean; topic: boolean; queue: boolean; secret: boolean };
+  readonly encrypted: {
+    bucket: boolean;
+    bucketKey: boolean;
+    trail: boolean;
+    logGroup: boolean;
+    topic: boolean;
+    queue: boolean;
+    secret: boolean;
+    firstSeenTable: boolean;
+    firstSeenLogGroup: boolean;
+  };
 }
 
 const only = (tf: Obj, type: string): [string, Obj] | undefined => {
@@ -267,6 +297,9 @@ const only = (tf: Obj, type: string): [string, Obj] | undefined => {
   if (entries.length > 1) throw new Error(`expected at most one ${type}, found ${entries.length}`);
   return entries[0];
 };
+
+/** A nested block as cdktf writes it: one object, or a list of one. */
+const block = (b: unknown): Obj | undefined => (Array.isArray(b) ? b[0] : (b as Obj | undefined));
 
 /** Reads the world of one synthesized stack: the monitoring stack or the state bootstrap. */
 export function worldOf(tf: Obj): World {
@@ -331,13 +364,49 @@ export function worldOf(tf: Obj): World {
   );
   const secret = secretEntry ? { name: r.attribute("aws_secretsmanager_secret", secretEntry[0], "name"), arn: arn("aws_secretsmanager_secret", secretEntry[0]) } : undefined;
 
+  // The first-seen workflow: the state machine, the role it runs as, and the rules (with their role) that start it.
+  const machineEntry = only(tf, "aws_sfn_state_machine");
+  const startsMachine = (t: Obj) => machineEntry !== undefined && TerraformResolver.reference(t.arn)?.type === "aws_sfn_state_machine";
+  let firstSeen: World["firstSeen"];
+  let firstSeenTableEncrypted = false;
+  let firstSeenLogGroupEncrypted = false;
+  if (machineEntry) {
+    const [mName, m] = machineEntry;
+    const [execName, execArn] = refArn(m.role_arn, "aws_iam_role", "the state machine's role_arn");
+    const tableEntry = only(tf, "aws_dynamodb_table");
+    if (!tableEntry) throw new Error("the first-seen workflow has no table");
+    const starters = targets.filter(startsMachine);
+    const [invokeName, invokeArn] = refArn(starters[0]?.role_arn, "aws_iam_role", "the first-seen target's role_arn");
+    const gm = /^\$\{aws_cloudwatch_log_group\.([A-Za-z0-9_-]+)\.arn\}:\*$/.exec(block(m.logging_configuration)?.log_destination ?? "");
+    if (!gm) throw new Error(`the state machine's log destination is not <log group arn>:*: ${block(m.logging_configuration)?.log_destination}`);
+    const ruleOf = (t: Obj) => {
+      const ref = TerraformResolver.reference(t.rule);
+      if (!ref || ref.type !== "aws_cloudwatch_event_rule") throw new Error(`a first-seen target's rule is not a reference: ${t.rule}`);
+      return { name: r.attribute("aws_cloudwatch_event_rule", ref.name, "name"), arn: arn("aws_cloudwatch_event_rule", ref.name) };
+    };
+    firstSeen = {
+      table: { name: r.attribute("aws_dynamodb_table", tableEntry[0], "name"), arn: arn("aws_dynamodb_table", tableEntry[0]) },
+      stateMachine: { name: r.attribute("aws_sfn_state_machine", mName, "name"), arn: arn("aws_sfn_state_machine", mName) },
+      executionRole: { name: r.attribute("aws_iam_role", execName, "name"), arn: execArn },
+      invokeRole: { name: r.attribute("aws_iam_role", invokeName, "name"), arn: invokeArn },
+      logGroup: { name: r.attribute("aws_cloudwatch_log_group", gm[1], "name"), arn: arn("aws_cloudwatch_log_group", gm[1]) },
+      rules: starters.map(ruleOf),
+    };
+    firstSeenTableEncrypted = keyRef(block(tableEntry[1].server_side_encryption)?.kms_key_arn);
+    firstSeenLogGroupEncrypted = keyRef(tf.resource.aws_cloudwatch_log_group[gm[1]].kms_key_id);
+  }
+
   // Sanity: the targets and alarms point at the topic and queue read above.
   for (const t of targets) {
+    if (startsMachine(t)) continue;
     if (topic && r.string(t.arn) !== topic.arn) throw new Error(`an event target publishes to ${t.arn}, not the alert topic`);
     if (queue && t.dead_letter_config && r.string(t.dead_letter_config.arn) !== queue.arn) throw new Error("an event target's dead-letter queue is not the stack's queue");
   }
 
-  const rules = Object.keys(tf.resource?.aws_cloudwatch_event_rule ?? {}).map((n) => ({ name: r.attribute("aws_cloudwatch_event_rule", n, "name"), arn: arn("aws_cloudwatch_event_rule", n) }));
+  const firstSeenRuleNames = new Set(firstSeen?.rules.map((x) => x.name) ?? []);
+  const rules = Object.keys(tf.resource?.aws_cloudwatch_event_rule ?? {})
+    .map((n) => ({ name: r.attribute("aws_cloudwatch_event_rule", n, "name"), arn: arn("aws_cloudwatch_event_rule", n) }))
+    .filter((x) => !firstSeenRuleNames.has(x.name));
   const notifying = (t?: { arn: string }) =>
     alarmsRaw
       .filter(([, a]) => t && [].concat(a.alarm_actions ?? []).map((x: string) => r.string(x)).includes(t.arn))
@@ -377,6 +446,7 @@ export function worldOf(tf: Obj): World {
     rules,
     alarms,
     healthAlarms,
+    firstSeen,
     encrypted: {
       bucket: keyRef(sseRule?.apply_server_side_encryption_by_default?.kms_master_key_id),
       bucketKey: sseRule?.bucket_key_enabled === true,
@@ -385,6 +455,8 @@ export function worldOf(tf: Obj): World {
       topic: keyRef(topicEntry?.[1].kms_master_key_id),
       queue: keyRef(queueEntry?.[1].kms_master_key_id),
       secret: keyRef(secretEntry?.[1].kms_key_id),
+      firstSeenTable: firstSeenTableEncrypted,
+      firstSeenLogGroup: firstSeenLogGroupEncrypted,
     },
   };
 }

@@ -243,23 +243,15 @@ export class FirstSeenReaders extends Construct {
       },
     ];
     if (props.kmsKeyArn) {
-      statements.push(
-        {
-          // SNS encrypts the published message under the topic's key on the publisher's behalf.
-          Sid: "PublishToEncryptedTopic",
-          Effect: "Allow",
-          Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-          Resource: props.kmsKeyArn,
-          Condition: { StringEquals: { "kms:ViaService": `sns.${props.region}.amazonaws.com` } },
-        },
-        {
-          Sid: "UseEncryptedTable",
-          Effect: "Allow",
-          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-          Resource: props.kmsKeyArn,
-          Condition: { StringLike: { "kms:ViaService": "dynamodb.*.amazonaws.com" } },
-        },
-      );
+      statements.push({
+        // SNS encrypts the published message under the topic's key, and DynamoDB the table's items, on this role's
+        // behalf. The key policy admits these only through SNS (with this topic's encryption context) and DynamoDB
+        // (kms:ViaService), so a condition here would repeat it.
+        Sid: "UseKeyThroughSnsAndDynamoDB",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: props.kmsKeyArn,
+      });
     }
     return statements;
   }

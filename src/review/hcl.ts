@@ -41,6 +41,9 @@ export const JSON_DOCUMENT_ATTRIBUTES: ReadonlySet<string> = new Set([
   "filter_policy",
   "event_pattern",
   "dashboard_body",
+  // aws_sfn_state_machine (Amazon States Language) and aws_dynamodb_table_item (DynamoDB JSON).
+  "definition",
+  "item",
 ]);
 
 /** Lists of short scalars stay on one line up to this many characters (the brackets included). */

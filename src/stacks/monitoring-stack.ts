@@ -29,6 +29,7 @@ import { tamperDetection } from "../patterns/tampering";
 import { decoyDetection } from "../patterns/decoys";
 import { DecoySecrets } from "../constructs/decoy-secrets";
 import { HarvestingAlarm } from "../constructs/harvesting-alarm";
+import { LEARNING_END_ATTRIBUTE } from "../patterns/first-seen";
 
 /** `alert_emails` validation: the same shape the configuration schema accepts. */
 const EMAIL_REGEX = "^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$";
@@ -394,6 +395,12 @@ export class MonitoringStack extends TerraformStack {
         value: this.firstSeen.table.name,
         description: "DynamoDB table of learned reader/secret pairs (npm run first-seen:export reads it)",
       });
+      if (this.firstSeen.learningItem) {
+        new TerraformOutput(this, "first_seen_learning_ends_at", {
+          value: `\${jsondecode(${this.firstSeen.learningItem.fqn}.item).${LEARNING_END_ATTRIBUTE}.S}`,
+          description: "Until then (UTC) new readers are learned without alerting",
+        });
+      }
       new TerraformOutput(this, "first_seen_state_machine_arn", {
         value: this.firstSeen.stateMachine.arn,
         description: "Step Functions Express workflow that learns readers and alerts on new ones",

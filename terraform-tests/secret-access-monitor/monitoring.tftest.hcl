@@ -41,6 +41,12 @@ mock_provider "aws" {
   mock_resource "aws_cloudtrail" {
     defaults = { arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/trail" }
   }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:us-east-1:123456789012:stateMachine:first-seen" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/first-seen" }
+  }
 }
 
 # Regions the multi-region variant forwards from (realtimeAlerts.regions): each has its own provider
