@@ -5,7 +5,7 @@
  * order, whitespace, escapes, duplicate keys, envelopes, invalid JSON, truncation), read whole and streamed.
  */
 import { EventEmitter } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -17,7 +17,7 @@ import { Accumulator, simulate } from "../../src/simulate/simulate";
 import { RunRequest, RunResult, serveRuns, splitFile, SplitTask } from "../../src/simulate/split";
 import { MonitoringStack } from "../../src/stacks/monitoring-stack";
 import { config } from "../helpers";
-import { OWN_FIXTURES } from "../patterns/replay";
+import { OWN_FIXTURES, SHARED_FIXTURES } from "../patterns/replay";
 
 type Obj = Record<string, unknown>;
 
@@ -222,6 +222,27 @@ describe("quick scan", () => {
     const skippable = write("skippable.json", records([awkward[0], awkward[1], awkward[3], awkward[10], awkward.find((a) => a.includes('"requestParameters":{"eventSource"'))!]));
     expect(await skippedIn([skippable])).toBe(5);
   });
+
+  // Real CloudTrail records (AWS documentation and public corpora): as they are, and packed into log files among
+  // generated ones, the quick scan gives what the full parse gives, with the stack's rules and with CIS filters.
+  (existsSync(SHARED_FIXTURES) ? test : test.skip)("the shared corpus of real records gives the same results on both paths", async () => {
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".json") && e.name !== "expected.json" ? [join(d, e.name)] : []));
+    const originals = walk(SHARED_FIXTURES).sort();
+    expect(originals.length).toBeGreaterThan(40);
+    const real = originals.map((f) => JSON.parse(readFileSync(f, "utf8")) as Obj).filter((r) => typeof r.eventSource === "string");
+    const packed = [
+      write("shared/packed.json.gz", records([...compact(realistic(0, 200)), ...compact(real), ...compact(realistic(200, 200))])),
+      write("shared/packed-pretty.json", JSON.stringify({ Records: real }, null, 2)),
+    ];
+    const files = [...originals, ...packed];
+    await expectSameReplays(files);
+    const cis = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "quick-cis", config({ cisAlarms: { enabled: true } }))));
+    await expectSameReplays(files, stackModel(cis));
+    // Not vacuous: real reads among them match, and the generated records around them were skipped.
+    const matched = (await replay(packed, { quick: true, all: false })).items.length;
+    expect(matched).toBeGreaterThan(10);
+    expect(await skippedIn(packed)).toBeGreaterThan(300);
+  }, 60_000);
 
   test("streamed files whose records straddle read chunks give the same results (gzipped and plain)", async () => {
     // Several megabytes: records cross the 1 MB read chunks at arbitrary offsets, relevant ones among them.

@@ -18,19 +18,120 @@ export interface Rendered {
   readonly missing: string[];
 }
 
+/** One step of an input path: a key, then array indices. */
+type PathStep = { readonly key: string; readonly indices: readonly number[] };
+
+/**
+ * An input path split into steps once (a rule renders it for every event it matches); a path this cannot read
+ * throws when it is read, as readPath does.
+ */
+function compilePath(path: string): (event: Json) => Json | undefined {
+  if (path === "$") return (event) => event;
+  let steps: PathStep[];
+  try {
+    if (!path.startsWith("$.")) throw new Error(`input path ${path} must start with $.`);
+    steps = path
+      .slice(2)
+      .split(".")
+      .map((raw) => {
+        const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(raw);
+        if (!m) throw new Error(`input path ${path}: unsupported segment ${raw}`);
+        return { key: m[1], indices: (m[2].match(/\d+/g) ?? []).map(Number) };
+      });
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
+  return (event) => {
+    let node: Json = event;
+    for (const { key, indices } of steps) {
+      node = typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Record<string, Json>)[key] : undefined;
+      for (const idx of indices) node = Array.isArray(node) ? node[idx] : undefined;
+      if (node === undefined) return undefined;
+    }
+    return node;
+  };
+}
+
 /** Reads a JSON path in EventBridge's dot notation (`$.detail.a`, `$.resources[0]`). */
 export function readPath(event: Json, path: string): Json | undefined {
-  if (path === "$") return event;
-  if (!path.startsWith("$.")) throw new Error(`input path ${path} must start with $.`);
-  let node: Json = event;
-  for (const raw of path.slice(2).split(".")) {
-    const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(raw);
-    if (!m) throw new Error(`input path ${path}: unsupported segment ${raw}`);
-    node = typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Record<string, Json>)[m[1]] : undefined;
-    for (const idx of m[2].match(/\d+/g) ?? []) node = Array.isArray(node) ? node[Number(idx)] : undefined;
-    if (node === undefined) return undefined;
+  return compilePath(path)(event);
+}
+
+/** A template's text between placeholders, and each placeholder with whether it sits inside a JSON string. */
+type TemplatePart = string | { readonly name: string; readonly inString: boolean };
+
+/** Variables EventBridge predefines; they take precedence over input paths of the same name. */
+const PREDEFINED = new Set(["aws.events.rule-name", "aws.events.rule-arn", "aws.events.event.ingestion-time", "aws.events.event", "aws.events.event.json"]);
+
+/**
+ * An input transformer compiled once: its paths split, its template cut into text and placeholders. Rendering an
+ * event then reads only the paths and variables the template uses. Same output as reading the template for
+ * every event (renderInputTransformer).
+ */
+export function compileInputTransformer(inputPaths: Record<string, string>, template: string): (event: Json, ctx?: RenderContext) => Rendered {
+  const paths = Object.entries(inputPaths).map(([name, path]) => [name, compilePath(path)] as const);
+  const jsonTemplate = /^\s*[{["]/.test(template);
+  const parts: TemplatePart[] = [];
+  let inString = false;
+  let text = "";
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (jsonTemplate && c === '"' && template[i - 1] !== "\\") inString = !inString;
+    const m = c === "<" ? /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i)) : null;
+    if (!m) {
+      text += c;
+      continue;
+    }
+    i += m[0].length - 1;
+    if (text) parts.push(text);
+    text = "";
+    parts.push({ name: m[1], inString });
   }
-  return node;
+  if (text) parts.push(text);
+  return (event, ctx = {}) => {
+    // Every path is read (a path the template does not use can still throw, as EventBridge rejects it).
+    const vars = new Map<string, Json>();
+    for (const [name, read] of paths) {
+      const v = read(event);
+      if (v !== undefined) vars.set(name, v);
+    }
+    const e = event as Record<string, Json>;
+    const predefined = (name: string): { value: Json } | undefined => {
+      switch (name) {
+        case "aws.events.rule-name":
+          return ctx.ruleName !== undefined ? { value: ctx.ruleName } : undefined;
+        case "aws.events.rule-arn":
+          return ctx.ruleArn !== undefined ? { value: ctx.ruleArn } : undefined;
+        case "aws.events.event.ingestion-time":
+          return { value: ctx.ingestionTime ?? (e?.time as string) ?? "" };
+        case "aws.events.event": {
+          const { detail: _detail, ...withoutDetail } = (e ?? {}) as Record<string, Json>;
+          return { value: withoutDetail };
+        }
+        default:
+          return { value: event }; // aws.events.event.json
+      }
+    };
+    const missing: string[] = [];
+    let out = "";
+    for (const part of parts) {
+      if (typeof part === "string") {
+        out += part;
+        continue;
+      }
+      // The rule's name and ARN exist only when known: an input path of that name stands otherwise.
+      const found = (PREDEFINED.has(part.name) ? predefined(part.name) : undefined) ?? (vars.has(part.name) ? { value: vars.get(part.name) } : undefined);
+      if (!found) {
+        missing.push(part.name);
+        continue;
+      }
+      const v = found.value;
+      out += typeof v === "string" ? (jsonTemplate && !part.inString ? JSON.stringify(v) : v) : JSON.stringify(v);
+    }
+    return { text: out, missing };
+  };
 }
 
 export function renderInputTransformer(
@@ -39,37 +140,5 @@ export function renderInputTransformer(
   event: Json,
   ctx: RenderContext = {},
 ): Rendered {
-  const vars = new Map<string, Json>();
-  for (const [name, path] of Object.entries(inputPaths)) {
-    const v = readPath(event, path);
-    if (v !== undefined) vars.set(name, v);
-  }
-  const e = event as Record<string, Json>;
-  if (ctx.ruleName !== undefined) vars.set("aws.events.rule-name", ctx.ruleName);
-  if (ctx.ruleArn !== undefined) vars.set("aws.events.rule-arn", ctx.ruleArn);
-  vars.set("aws.events.event.ingestion-time", ctx.ingestionTime ?? (e?.time as string) ?? "");
-  const { detail: _detail, ...withoutDetail } = (e ?? {}) as Record<string, Json>;
-  vars.set("aws.events.event", withoutDetail);
-  vars.set("aws.events.event.json", event);
-  const jsonTemplate = /^\s*[{["]/.test(template);
-  const missing: string[] = [];
-  let inString = false;
-  let out = "";
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i];
-    if (jsonTemplate && c === '"' && template[i - 1] !== "\\") inString = !inString;
-    const m = c === "<" ? /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i)) : null;
-    if (!m) {
-      out += c;
-      continue;
-    }
-    i += m[0].length - 1;
-    if (!vars.has(m[1])) {
-      missing.push(m[1]);
-      continue;
-    }
-    const v = vars.get(m[1]);
-    out += typeof v === "string" ? (jsonTemplate && !inString ? JSON.stringify(v) : v) : JSON.stringify(v);
-  }
-  return { text: out, missing };
+  return compileInputTransformer(inputPaths, template)(event, ctx);
 }

@@ -6,7 +6,7 @@
  */
 import { compileFilterPattern, CompiledPattern } from "./filter-pattern";
 import { compileEventPattern } from "./event-pattern";
-import { renderInputTransformer } from "./input-transformer";
+import { compileInputTransformer, Rendered, RenderContext } from "./input-transformer";
 import { compileInsightRule, CompiledInsightRule } from "./contributor-insights";
 
 type Json = unknown;
@@ -35,6 +35,8 @@ export interface ModelRule {
   /** The `detail.eventName` values the pattern accepts, when every alternative lists plain strings. */
   readonly eventNames?: ReadonlySet<string>;
   readonly transformer?: { inputPaths: Record<string, string>; inputTemplate: string };
+  /** The transformer compiled once. */
+  readonly render?: (event: Json, ctx?: RenderContext) => Rendered;
 }
 
 export interface ModelTrail {
@@ -57,7 +59,12 @@ export interface StackModel {
   readonly alarms: Obj[];
   /** Contributor Insights rules on the log group (enabled ones), compiled from their definitions. */
   readonly insightRules: CompiledInsightRule[];
+  /** The rules an event of this `source` can match, in model order; rules for any source under ANY_SOURCE. */
+  readonly rulesBySource: ReadonlyMap<string, ModelRule[]>;
 }
+
+/** rulesBySource's key for events whose source no rule lists. */
+const ANY_SOURCE = "";
 
 const values = (o: Obj | undefined): Obj[] => Object.values(o ?? {});
 
@@ -74,6 +81,9 @@ export function stackModel(tf: Obj): StackModel {
   const rules = values(r.aws_cloudwatch_event_rule).map((rule) => {
     const target = targets.find((t) => t.rule === rule.name || String(t.rule).includes(ruleRef(r, rule)));
     const pattern = JSON.parse(rule.event_pattern);
+    const transformer = target?.input_transformer
+      ? { inputPaths: target.input_transformer.input_paths, inputTemplate: target.input_transformer.input_template }
+      : undefined;
     return {
       name: rule.name,
       state: rule.state ?? (rule.is_enabled === false ? "DISABLED" : "ENABLED"),
@@ -81,11 +91,14 @@ export function stackModel(tf: Obj): StackModel {
       matches: compileEventPattern(pattern),
       sources: Array.isArray(pattern.source) && pattern.source.every((x: unknown) => typeof x === "string") ? new Set<string>(pattern.source) : undefined,
       eventNames: patternEventNames(pattern.detail),
-      transformer: target?.input_transformer
-        ? { inputPaths: target.input_transformer.input_paths, inputTemplate: target.input_transformer.input_template }
-        : undefined,
+      transformer,
+      render: transformer && compileInputTransformer(transformer.inputPaths, transformer.inputTemplate),
     };
   });
+  // Each event is tried against the rules of its source only (a replay meets thousands of events per rule).
+  const rulesBySource = new Map<string, ModelRule[]>([[ANY_SOURCE, rules.filter((x) => !x.sources)]]);
+  for (const x of rules) for (const src of x.sources ?? []) rulesBySource.set(src, []);
+  for (const [src, list] of rulesBySource) if (src !== ANY_SOURCE) list.push(...rules.filter((x) => !x.sources || x.sources.has(src)));
   const trailConfig = values(r.aws_cloudtrail)[0];
   let trail: ModelTrail | undefined;
   if (trailConfig) {
@@ -114,7 +127,7 @@ export function stackModel(tf: Obj): StackModel {
       ...insightNames.flatMap((x) => [...x!]),
     ]);
   }
-  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames, insightRules };
+  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames, insightRules, rulesBySource };
 }
 
 function ruleRef(resources: Obj, rule: Obj): string {
@@ -220,7 +233,8 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
   // Contributor Insights rules read the same log group: only delivered records count.
   const contributions = delivered && model.insightRules.length > 0 ? insightContributions(model, record) : undefined;
   const source = envelope ? (envelope.source as string) : sourceOf(record);
-  const candidates = model.rules.filter((r) => (!r.sources || r.sources.has(source)) && (!r.eventNames || r.eventNames.has(record.eventName as string)));
+  const bySource = model.rulesBySource.get(source) ?? model.rulesBySource.get(ANY_SOURCE)!;
+  const candidates = bySource.filter((r) => !r.eventNames || r.eventNames.has(record.eventName as string));
   if (candidates.length === 0) return { delivered, filters, metrics, rules: [], contributions };
   const event = envelope ?? eventBridgeEnvelope(record);
   // Read-only management events reach only rules that opted in to them.
@@ -230,8 +244,8 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
     .filter((r) => !readOnly || r.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
     .filter((r) => r.matches(event))
     .map((r) => {
-      if (!r.transformer) return { rule: r.name, message: JSON.stringify(event), missing: [] };
-      const out = renderInputTransformer(r.transformer.inputPaths, r.transformer.inputTemplate, event, { ruleName: r.name });
+      if (!r.render) return { rule: r.name, message: JSON.stringify(event), missing: [] };
+      const out = r.render(event, { ruleName: r.name });
       return { rule: r.name, message: out.text, missing: out.missing };
     });
   return { delivered, filters, metrics, rules, contributions };

@@ -68,7 +68,29 @@ function loadStack(out: string, stack?: string): { name: string; tf: Record<stri
   return { name, tf: JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8")) };
 }
 
-function printRecord(r: RecordResult, all: boolean): void {
+/**
+ * Stdout in blocks of lines: a replay can print tens of thousands of records, and one write per record costs
+ * more than evaluating it.
+ */
+class BlockPrinter {
+  private lines: string[] = [];
+  private size = 0;
+
+  line(text: string): void {
+    this.lines.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.lines.length === 0) return;
+    console.log(this.lines.join("\n"));
+    this.lines = [];
+    this.size = 0;
+  }
+}
+
+function printRecord(r: RecordResult, all: boolean, out: BlockPrinter): void {
   if (!all && r.filters.length === 0 && r.rules.length === 0) return;
   const where = `${r.file}#${r.index}`;
   const paths = [r.filters.length ? `metric: ${r.filters.join(", ")}` : "", r.rules.length ? `real-time: ${r.rules.map((h) => h.rule).join(", ")}` : ""].filter(Boolean);
@@ -79,8 +101,7 @@ function printRecord(r: RecordResult, all: boolean): void {
   for (const hit of r.rules) {
     if (hit.message) lines.push(hit.message.replace(/^/gm, "    | "));
   }
-  // One write per record: a replay can print tens of thousands of them.
-  console.log(lines.join("\n"));
+  out.line(lines.join("\n"));
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -108,15 +129,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error("simulate: warning: patterns reference Terraform values (a random suffix?); those parts match only literally. Synthesize with MONITOR_SUFFIX for exact results.");
   }
   const started = process.hrtime.bigint();
+  const out = new BlockPrinter();
   const { alarms, summary } = await simulate(stack.tf, args.events, {
     allRecords: args.json || args.all,
     workers: args.workers,
-    onRecord: (r) => (args.json ? console.log(JSON.stringify(r)) : printRecord(r, args.all)),
+    onRecord: (r) => (args.json ? out.line(JSON.stringify(r)) : printRecord(r, args.all, out)),
     onMalformed: (m) =>
       args.json
-        ? console.log(JSON.stringify({ type: "malformed", ...m }))
+        ? out.line(JSON.stringify({ type: "malformed", ...m }))
         : console.error(`malformed: ${m.file}${m.index !== undefined ? `#${m.index}` : ""}: ${m.reason}`),
   });
+  out.flush();
   if (args.json) {
     for (const a of alarms) console.log(JSON.stringify({ type: "alarm", ...a }));
     console.log(JSON.stringify({ ...summary, stack: stack.name }));
