@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import { parseConfig } from "../src/config/load";
 import { MonitorConfig, MonitorConfigInput } from "../src/config/schema";
 import { MonitoringStack } from "../src/stacks/monitoring-stack";
+import { synthesizedJson } from "./synth-cache";
 
 /** The smallest valid configuration; tests override what they are about. */
 export const BASE_CONFIG: MonitorConfigInput = {
@@ -30,12 +31,21 @@ export interface TerraformJson {
   provider: Record<string, any>;
 }
 
-/** Synthesizes the monitoring stack once; call from beforeAll, not per test. */
+/**
+ * The monitoring stack synthesized (once per configuration and run: see synth-cache.ts); call from beforeAll, not
+ * per test. `stack`, the constructs themselves, is built when a test first reads it.
+ */
 export function synthMonitoring(overrides: Partial<MonitorConfigInput> = {}): Synthesized {
-  const app = Testing.app();
-  const stack = new MonitoringStack(app, "test", config(overrides));
-  const json = Testing.synth(stack);
-  return { json, tf: JSON.parse(json), stack };
+  const cfg = config(overrides);
+  const json = synthesizedJson("test", cfg);
+  let stack: MonitoringStack | undefined;
+  return {
+    json,
+    tf: JSON.parse(json),
+    get stack() {
+      return (stack ??= new MonitoringStack(Testing.app(), "test", cfg));
+    },
+  };
 }
 
 /** All resources of one type, as an array of their configurations. */

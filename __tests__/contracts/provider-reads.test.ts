@@ -13,7 +13,7 @@ import { parseConfig } from "../../src/config/load";
 import { evaluateRecord, modelOf, verdicts } from "../patterns/replay";
 import { config } from "../helpers";
 import { Testing } from "cdktf";
-import { MonitoringStack } from "../../src/stacks/monitoring-stack";
+import { synthesizedJson } from "../synth-cache";
 import { stackModel, StackModel } from "../../src/engines/stack-model";
 import { MonitorConfigInput } from "../../src/config/schema";
 
@@ -103,7 +103,7 @@ const DEMO_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:sam-test000
  * exists) replaced by the ARN AWS gave it.
  */
 function appliedModel(overrides: Partial<MonitorConfigInput>): StackModel {
-  const json = Testing.synth(new MonitoringStack(Testing.app(), "applied", config(overrides)));
+  const json = synthesizedJson("applied", config(overrides));
   return stackModel(JSON.parse(json.replace(/\$\{aws_secretsmanager_secret\.[A-Za-z0-9_]+\.arn\}/g, DEMO_ARN)));
 }
 const OTHER_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/db-Zz99Yy`;
@@ -119,9 +119,7 @@ describe("provider reads: what a terraform plan calls", () => {
       { trail: { bucketExpirationDays: 90 } },
       { decoys: { secrets: [{ name: "prod/payments/stripe-live-key" }], parameters: [{ name: "/prod/x" }] }, harvesting: { enabled: true } },
     ]) {
-      const app = Testing.app();
-      const stack = new MonitoringStack(app, "types", config(overrides));
-      const tf = JSON.parse(Testing.synth(stack));
+      const tf = JSON.parse(synthesizedJson("types", config(overrides)));
       Object.keys(tf.resource ?? {}).forEach((t) => types.add(t));
       Object.keys(tf.data ?? {}).forEach((t) => data.add(t));
     }
@@ -201,12 +199,9 @@ describe("provider reads: decoys", () => {
   let tf: Record<string, any>;
   beforeAll(() => {
     tf = JSON.parse(
-      Testing.synth(
-        new MonitoringStack(
-          Testing.app(),
-          "decoys",
-          config({ deployment: { principals: [DEPLOYER_ROLE], managedSecrets: [] }, decoys: { secrets: [{ name: "prod/payments/stripe-live-key" }], parameters: [{ name: "/prod/payments/root-db-password" }] } }),
-        ),
+      synthesizedJson(
+        "decoys",
+        config({ deployment: { principals: [DEPLOYER_ROLE], managedSecrets: [] }, decoys: { secrets: [{ name: "prod/payments/stripe-live-key" }], parameters: [{ name: "/prod/payments/root-db-password" }] } }),
       ),
     );
     model = stackModel(tf);

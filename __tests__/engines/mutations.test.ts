@@ -2,9 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simulate } from "../../src/simulate/simulate";
-import { Testing } from "cdktf";
 import { evaluateRecord, stackModel } from "../../src/engines/stack-model";
-import { MonitoringStack } from "../../src/stacks/monitoring-stack";
+import { synthesizedJson } from "../synth-cache";
 import { config } from "../helpers";
 import { OWN_FIXTURES, records, verdicts } from "../patterns/replay";
 
@@ -13,7 +12,7 @@ describe("the offline proof notices broken links", () => {
   const read = Object.fromEntries(records(OWN_FIXTURES))["gsv-role-session-vpce.json"];
   let tf: Record<string, any>;
   beforeEach(() => {
-    tf = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "m", config())));
+    tf = JSON.parse(synthesizedJson("m", config()));
   });
   const verdict = () => verdicts(evaluateRecord(stackModel(tf), read));
 
@@ -70,12 +69,12 @@ describe("the alarm timeline notices the Average trap", () => {
   };
 
   test("Sum over 60 s alarms in the minute of the read", async () => {
-    const tf = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "m", config())));
+    const tf = JSON.parse(synthesizedJson("m", config()));
     expect((await readAlarm(tf)).firstAlarm).toBe("2026-11-20T14:03:00.000Z");
   });
 
   test("Average over 5 minutes never alarms: one read among zero-filled minutes averages below 1", async () => {
-    const tf = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "m", config())));
+    const tf = JSON.parse(synthesizedJson("m", config()));
     for (const a of Object.values<any>(tf.resource.aws_cloudwatch_metric_alarm)) {
       if (a.alarm_name.endsWith("-secret-reads")) Object.assign(a, { statistic: "Average", period: 300 });
     }

@@ -1,12 +1,11 @@
-import { Testing } from "cdktf";
 import { record as generated } from "../../scripts/generate-trail";
 import { evaluateRecord, recordRelevance, stackModel } from "../../src/engines/stack-model";
 import { MonitorConfigInput } from "../../src/config/schema";
-import { MonitoringStack } from "../../src/stacks/monitoring-stack";
 import { config } from "../helpers";
+import { synthesizedJson } from "../synth-cache";
 import { OWN_FIXTURES, records } from "../patterns/replay";
 
-const modelOf = (overrides: Partial<MonitorConfigInput>) => stackModel(JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "relevance", config(overrides)))));
+const modelOf = (overrides: Partial<MonitorConfigInput>) => stackModel(JSON.parse(synthesizedJson("relevance", config(overrides))));
 
 describe("recordRelevance: the records the quick scan may skip", () => {
   // Every record the project knows, a realistic day's mix, and each of them under every eventName the model pins.

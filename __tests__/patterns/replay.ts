@@ -5,6 +5,7 @@ import { evaluateRecord, RecordVerdict, stackModel, StackModel } from "../../src
 import { MonitorConfigInput } from "../../src/config/schema";
 import { MonitoringStack } from "../../src/stacks/monitoring-stack";
 import { config } from "../helpers";
+import { synthesizedJson } from "../synth-cache";
 
 /** The shared corpus of real CloudTrail records, beside the project; absent on machines without it. */
 export const SHARED_FIXTURES = join(__dirname, "..", "..", "..", "shared", "fixtures", "cloudtrail");
@@ -20,9 +21,15 @@ export const fixtureKeyArn = (region = "us-east-1") => `arn:aws:kms:${region}:${
  * that scope by the key reference it (its ID exists only once created), and the fixtures name it by these values.
  */
 export function synthesizedForReplay(overrides: Partial<MonitorConfigInput>): { tf: Record<string, any>; stack: MonitoringStack } {
-  const stack = new MonitoringStack(Testing.app(), "replay", config(overrides));
-  const region = config(overrides).region;
-  return { tf: JSON.parse(resolveKey(Testing.synth(stack), region)), stack };
+  const cfg = config(overrides);
+  let stack: MonitoringStack | undefined;
+  return {
+    tf: JSON.parse(resolveKey(synthesizedJson("replay", cfg), cfg.region)),
+    // The constructs, built when a test first reads them.
+    get stack() {
+      return (stack ??= new MonitoringStack(Testing.app(), "replay", cfg));
+    },
+  };
 }
 
 /** Text with the customer key's references (`${aws_kms_key.X.key_id}`, `….arn}`) replaced by the fixtures' key. */

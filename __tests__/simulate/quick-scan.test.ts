@@ -9,19 +9,18 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Testing } from "cdktf";
 import { record as generated } from "../../scripts/generate-trail";
 import { batchesOfFile, inputFiles, JsonValueSplitter, QuickScanner, recordsOf } from "../../src/engines/record-stream";
 import { recordRelevance, stackModel, StackModel } from "../../src/engines/stack-model";
 import { Accumulator, simulate } from "../../src/simulate/simulate";
 import { RunRequest, RunResult, serveRuns, splitFile, SplitTask } from "../../src/simulate/split";
-import { MonitoringStack } from "../../src/stacks/monitoring-stack";
 import { config } from "../helpers";
+import { synthesizedJson } from "../synth-cache";
 import { OWN_FIXTURES, SHARED_FIXTURES } from "../patterns/replay";
 
 type Obj = Record<string, unknown>;
 
-const tf = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "quick", config())));
+const tf = JSON.parse(synthesizedJson("quick", config()));
 const model: StackModel = stackModel(tf);
 const dir = mkdtempSync(join(tmpdir(), "sam-quick-"));
 
@@ -236,7 +235,7 @@ describe("quick scan", () => {
     ];
     const files = [...originals, ...packed];
     await expectSameReplays(files);
-    const cis = JSON.parse(Testing.synth(new MonitoringStack(Testing.app(), "quick-cis", config({ cisAlarms: { enabled: true } }))));
+    const cis = JSON.parse(synthesizedJson("quick-cis", config({ cisAlarms: { enabled: true } })));
     await expectSameReplays(files, stackModel(cis));
     // Not vacuous: real reads among them match, and the generated records around them were skipped.
     const matched = (await replay(packed, { quick: true, all: false })).items.length;
