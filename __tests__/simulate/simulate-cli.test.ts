@@ -6,8 +6,9 @@ import { gzipSync } from "node:zlib";
 import { App } from "cdktf";
 import { record as generated } from "../../scripts/generate-trail";
 import { buildApp } from "../../src/app";
-import { HELP, main } from "../../src/simulate/cli";
+import { HELP, main, referencesNote } from "../../src/simulate/cli";
 import { config } from "../helpers";
+import { synthesizedJson } from "../synth-cache";
 import { familyOfMetric, familyOfRule, OWN_FIXTURES, SHARED_FIXTURES } from "../patterns/replay";
 
 /** A record line's read verdict on each path, from the names of what it matched. */
@@ -72,6 +73,21 @@ describe("simulate CLI over the synthesized stack", () => {
     expect(alarm.firstAlarm).toBe("2026-11-20T14:03:00.000Z");
     const summary = lines.at(-1);
     expect(summary).toMatchObject({ type: "summary", records: files.length, malformed: 0, stack: "secret-access-monitor" });
+  });
+
+  test("says plainly which values a replay cannot know: the references in the patterns, and that the rest is exact", async () => {
+    const { code, err } = await run(["--out", outdir, "--events", join(OWN_FIXTURES, "gsv-role-session-vpce.json")]);
+    expect(code).toBe(0);
+    // The customer key's ID and ARN exist only once Terraform creates the key; an explicit suffix leaves nothing else.
+    expect(err).toEqual([
+      expect.stringMatching(/^simulate: note: \d+ of \d+ patterns test values known only after terraform apply \(aws_kms_key\.[\w]+\.arn, aws_kms_key\.[\w]+\.key_id\); records are replayed exactly against everything else, but a condition on one of these values is compared with the reference text itself \(\$\{…\}\), which no real record holds\.$/),
+    ]);
+    // Without a suffix the random one is among them, and the note says how to fix it.
+    const random = referencesNote(JSON.parse(synthesizedJson("test", config({ suffix: undefined }))));
+    expect(random).toMatch(/random_string\.[\w]+\.result/);
+    expect(random).toMatch(/Synthesize with MONITOR_SUFFIX=<suffix> to fix the name suffix instead of a random one\.$/);
+    // Nothing to say when the patterns hold no reference.
+    expect(referencesNote({ resource: { aws_cloudwatch_log_metric_filter: { f: { pattern: '{ $.eventName = "GetSecretValue" }' } } } })).toBeUndefined();
   });
 
   test("--help prints every option, one line each, on stdout, and exits 0", async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersC
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import { clientsFor, main, MainOptions, terraformErrorCause } from "../../src/verify/cli";
+import { clientsFor, HELP, main, MainOptions, terraformErrorCause } from "../../src/verify/cli";
 import { Check, fire, StackOutputs, verifyStack } from "../../src/verify/verify";
 
 const NOW = Date.parse("2026-11-23T12:00:00Z");
@@ -311,6 +312,46 @@ describe("verify CLI", () => {
     expect(out).toEqual([]);
     expect(err).toEqual(["verify: no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login (CredentialsProviderError)"]);
   });
+
+  // Errors as the SDK raises them. Names: the services' modeled exceptions in the SDK (AccessDeniedException in
+  // @aws-sdk/client-cloudtrail, -cloudwatch-logs, -eventbridge; AuthorizationErrorException in @aws-sdk/client-sns)
+  // and the code a query-protocol service (CloudWatch) answers; network errors keep Node's code (ENOTFOUND, …).
+  test.each([
+    ["AccessDeniedException", () => mocks.cloudtrail.on(GetTrailStatusCommand).rejects(Object.assign(new Error("User: arn:aws:iam::111122223333:user/x is not authorized to perform: cloudtrail:GetTrailStatus"), { name: "AccessDeniedException" })), /^verify: the AWS credentials may not read the monitor: verify needs read access to .* \(AccessDeniedException: User: .* is not authorized to perform: cloudtrail:GetTrailStatus\)$/],
+    ["AccessDenied (CloudWatch)", () => mocks.cloudwatch.on(DescribeAlarmsCommand).rejects(Object.assign(new Error("not authorized to perform: cloudwatch:DescribeAlarms"), { name: "AccessDenied" })), /^verify: the AWS credentials may not read the monitor: .*\(AccessDenied: not authorized/],
+    ["AuthorizationErrorException (SNS)", () => mocks.sns.on(GetTopicAttributesCommand).rejects(Object.assign(new Error("not authorized to perform: SNS:GetTopicAttributes"), { name: "AuthorizationErrorException" })), /^verify: the AWS credentials may not read the monitor: .*\(AuthorizationErrorException: /],
+    ["no network", () => mocks.cloudtrail.on(GetTrailStatusCommand).rejects(Object.assign(new Error("getaddrinfo ENOTFOUND cloudtrail.us-east-1.amazonaws.com"), { name: "Error", code: "ENOTFOUND" })), /^verify: AWS could not be reached \(ENOTFOUND: getaddrinfo ENOTFOUND cloudtrail\.us-east-1\.amazonaws\.com\): check the network/],
+    ["a timeout", () => mocks.cloudtrail.on(GetTrailStatusCommand).rejects(Object.assign(new Error("Connection timed out after 1000 ms"), { name: "TimeoutError" })), /^verify: AWS could not be reached \(TimeoutError: /],
+  ])("%s is bad setup: exit 2 with one line saying what to do, not a broken link (1)", async (_what, fail, expected) => {
+    fail();
+    const { code, out, err } = await cli(["--outputs", outputsFile(), "--region", "us-east-1"]);
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test("--help prints every option, one line each, on stdout, and exits 0", async () => {
+    const { code, out, err } = await cli(["--help"]);
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    expect(out).toEqual([HELP]);
+    for (const option of ["--outputs", "--stack-dir", "--region", "--fire", "--timeout-minutes", "--max-age-minutes", "--help"]) {
+      expect(HELP.split("\n").filter((l) => l.trimStart().startsWith(`${option} `))).toHaveLength(1);
+    }
+  });
+
+  test("run as a command without credentials: one line on stderr, exit 2, and no SDK note about future Node versions", () => {
+    // The SDK (@aws-sdk/core emitWarningIfUnsupportedVersion) warns on Node below 22 when a client first sends.
+    const dir = mkdtempSync(join(tmpdir(), "sam-verify-cmd-"));
+    writeFileSync(join(dir, "outputs.json"), JSON.stringify(Object.fromEntries(Object.entries(OUT).map(([k, v]) => [k, { value: v }]))));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: join(dir, "none"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "none") };
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/verify/cli.ts", "--outputs", join(dir, "outputs.json"), "--region", "us-east-1"], { cwd: join(__dirname, "..", ".."), env, encoding: "utf8" });
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr.trimEnd().split("\n") }).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: [expect.stringMatching(/^verify: no AWS credentials found: .* \(CredentialsProviderError\)$/)],
+    });
+  }, 30_000);
 
   test("when terraform output fails, the cause from Terraform's error box is kept", async () => {
     // A stack directory whose S3 backend was never initialised: the real Terraform CLI refuses with a boxed error.

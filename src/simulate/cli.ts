@@ -90,6 +90,33 @@ class BlockPrinter {
   }
 }
 
+/**
+ * What the replay cannot know: values Terraform fills in only when it applies the stack (a key's ID or ARN, a
+ * random suffix). A pattern holds them as `${…}` references, which simulate compares as that text: a condition on
+ * such a value matches no real record. Said plainly, with the references, or undefined when there are none.
+ */
+export function referencesNote(tf: Record<string, any>): string | undefined {
+  const patterns = [
+    ...Object.values<any>(tf.resource?.aws_cloudwatch_log_metric_filter ?? {}).map((f) => String(f.pattern)),
+    ...Object.values<any>(tf.resource?.aws_cloudwatch_event_rule ?? {}).map((r) => String(r.event_pattern)),
+  ];
+  const refs = new Set<string>();
+  let withRefs = 0;
+  for (const p of patterns) {
+    const found = p.match(/\$\{[^}]*\}/g) ?? [];
+    if (found.length > 0) withRefs++;
+    for (const r of found) refs.add(r.slice(2, -1));
+  }
+  if (refs.size === 0) return undefined;
+  const suffix = [...refs].some((r) => r.startsWith("random_"))
+    ? " Synthesize with MONITOR_SUFFIX=<suffix> to fix the name suffix instead of a random one."
+    : "";
+  return (
+    `simulate: note: ${withRefs} of ${patterns.length} patterns test values known only after terraform apply (${[...refs].sort().join(", ")}); ` +
+    `records are replayed exactly against everything else, but a condition on one of these values is compared with the reference text itself (\${…}), which no real record holds.${suffix}`
+  );
+}
+
 function printRecord(r: RecordResult, all: boolean, out: BlockPrinter): void {
   if (!all && r.filters.length === 0 && r.rules.length === 0) return;
   const where = `${r.file}#${r.index}`;
@@ -121,13 +148,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
-  const patterns = [
-    ...Object.values<any>(stack.tf.resource?.aws_cloudwatch_log_metric_filter ?? {}).map((f) => f.pattern),
-    ...Object.values<any>(stack.tf.resource?.aws_cloudwatch_event_rule ?? {}).map((r) => r.event_pattern),
-  ];
-  if (patterns.some((p) => String(p).includes("${"))) {
-    console.error("simulate: warning: patterns reference Terraform values (a random suffix?); those parts match only literally. Synthesize with MONITOR_SUFFIX for exact results.");
-  }
+  const note = referencesNote(stack.tf);
+  if (note) console.error(note);
   const started = process.hrtime.bigint();
   const out = new BlockPrinter();
   const { alarms, summary } = await simulate(stack.tf, args.events, {

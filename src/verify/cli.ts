@@ -4,7 +4,8 @@
  * Checks a deployed stack in a real account, one line per link with ✅/❌ and the remedy. Credentials come
  * from the SDK's default provider chain; the region from --region or the configuration. Stack outputs come
  * from a file (`terraform output -json > outputs.json`) or from `terraform output -json` in the stack directory.
- * Exit codes: 0 every link works, 1 a link is broken, 2 bad arguments or unreadable outputs.
+ * Exit codes: 0 every link works, 1 a link is broken, 2 verify could not check (bad arguments, unreadable outputs,
+ * no credentials or permissions, AWS unreachable).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -18,6 +19,19 @@ import { ConfigError, loadConfig } from "../config/load";
 import { parseFlags, UsageError, wholeNumber } from "../cli/args";
 import { Check, Clients, fire, StackOutputs, verifyStack } from "./verify";
 
+/** `--help`: every option, one line each. */
+export const HELP = `usage: npm run -s verify -- [options]
+  --outputs <file>          stack outputs saved by terraform output -json (default: read them from --stack-dir)
+  --stack-dir <dir>         the deployed stack's directory, where terraform output -json runs (default cdktf.out/stacks/secret-access-monitor)
+  --region <region>         the stack's region (default: region in the configuration)
+  --fire                    also read the demo secret once and wait for its alert and alarm
+  --timeout-minutes <n>     how long --fire waits, 1 to 1440 (default 15)
+  --max-age-minutes <n>     how recent the trail's last delivery must be, 1 to 1440 (default 60)
+  --help                    this text
+exit codes: 0 every link works, 1 a link is broken, 2 verify could not check (bad arguments, outputs, credentials, permissions, network)`;
+
+/** Asked for `--help`: the CLI prints HELP on stdout and exits 0. */
+class HelpRequested extends Error {}
 
 export interface VerifyArgs {
   outputs?: string;
@@ -39,7 +53,12 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
       "--timeout-minutes": (v, flag) => void (args.timeoutMinutes = minutes(v, flag)),
       "--max-age-minutes": (v, flag) => void (args.maxAgeMinutes = minutes(v, flag)),
     },
-    switches: { "--fire": () => void (args.fire = true) },
+    switches: {
+      "--fire": () => void (args.fire = true),
+      "--help": () => {
+        throw new HelpRequested();
+      },
+    },
   });
   return args;
 }
@@ -89,14 +108,41 @@ export function terraformErrorCause(stderr: string): string {
   return [lines[at], detail].filter(Boolean).join(" ");
 }
 
-/** SDK errors that mean the setup is missing (no credentials, no region), not that a link is broken. */
+/**
+ * SDK errors that mean verify could not check (no credentials, no permission, AWS unreachable), not that a link is
+ * broken: by the error's name, as the SDK names it (a service's modeled exception, or the code in the response).
+ */
+const DENIED = "the AWS credentials may not read the monitor: verify needs read access to CloudTrail, CloudWatch, CloudWatch Logs, EventBridge and SNS (and to the demo secret with --fire)";
 const SETUP_ERRORS: Record<string, string> = {
   CredentialsProviderError: "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login",
   ExpiredTokenException: "the AWS credentials have expired: refresh them (aws sso login, or new session credentials)",
   ExpiredToken: "the AWS credentials have expired: refresh them (aws sso login, or new session credentials)",
   UnrecognizedClientException: "the AWS credentials are not valid in this account: check AWS_PROFILE and the keys",
   InvalidClientTokenId: "the AWS credentials are not valid in this account: check AWS_PROFILE and the keys",
+  // CloudTrail, CloudWatch Logs, EventBridge and Secrets Manager answer AccessDeniedException, CloudWatch (a query
+  // protocol service) AccessDenied, SNS AuthorizationError (AuthorizationErrorException in the SDK).
+  AccessDeniedException: DENIED,
+  AccessDenied: DENIED,
+  AuthorizationErrorException: DENIED,
+  AuthorizationError: DENIED,
 };
+
+/** Node's codes for a host that cannot be reached; the SDK passes the error through with its code. */
+const NETWORK_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+
+/** The one line saying what to do when an error means verify could not check, or undefined. */
+export function setupProblem(err: unknown): string | undefined {
+  const e = err as { name?: string; code?: string; message?: string };
+  const known = e?.name ? SETUP_ERRORS[e.name] : undefined;
+  if (known) {
+    const cause = known === DENIED ? ` (${e.name}: ${String(e.message ?? "").split("\n")[0]})` : ` (${e.name})`;
+    return `${known}${cause}`;
+  }
+  if ((e?.code && NETWORK_CODES.has(e.code)) || e?.name === "TimeoutError") {
+    return `AWS could not be reached (${e.code ?? e.name}: ${String(e.message ?? "").split("\n")[0]}): check the network, a proxy (HTTPS_PROXY), and the region`;
+  }
+  return undefined;
+}
 
 export function clientsFor(region: string): Clients {
   return {
@@ -133,6 +179,10 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     outputs = loadOutputs(args);
     region = args.region ?? loadConfig().region;
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      console.log(HELP);
+      return 0;
+    }
     if (err instanceof UsageError) {
       console.error(`verify: ${err.message}`);
       return 2;
@@ -148,10 +198,10 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
   try {
     checks = await verifyStack(clients, outputs, { maxAgeMinutes: args.maxAgeMinutes, now });
   } catch (err) {
-    // Exit 1 means "a link is broken"; a machine without credentials is bad setup (2), said in one line.
-    const setup = SETUP_ERRORS[(err as Error).name];
+    // Exit 1 means "a link is broken"; no credentials, no permission or no network is bad setup (2), in one line.
+    const setup = setupProblem(err);
     if (setup) {
-      console.error(`verify: ${setup} (${(err as Error).name})`);
+      console.error(`verify: ${setup}`);
       return 2;
     }
     throw err;
@@ -159,7 +209,16 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
   for (const c of checks) console.log(formatCheck(c));
   if (args.fire) {
     console.log(`reading the demo secret once (value not printed) and waiting up to ${args.timeoutMinutes} min…`);
-    for (const c of await fire(clients, outputs, { timeoutMs: args.timeoutMinutes * 60_000, now, sleep, log: (l) => console.log(l) })) {
+    let fired: Check[];
+    try {
+      fired = await fire(clients, outputs, { timeoutMs: args.timeoutMinutes * 60_000, now, sleep, log: (l) => console.log(l) });
+    } catch (err) {
+      const setup = setupProblem(err);
+      if (!setup) throw err;
+      console.error(`verify: ${setup}`);
+      return 2;
+    }
+    for (const c of fired) {
       checks.push(c);
       console.log(formatCheck(c));
     }
@@ -169,13 +228,23 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
   return broken === 0 ? 0 : 1;
 }
 
+/**
+ * The AWS SDK warns on stderr, in seven lines, that its releases after January 2027 will need Node 22: news about
+ * future SDK versions, not about this run, which the project's pinned SDK supports. Its own switch turns it off.
+ */
+export function quietSdkWarnings(env: NodeJS.ProcessEnv): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
 if (require.main === module) {
+  quietSdkWarnings(process.env);
   // The only place the real clock enters: everything below main takes it as an argument.
   main(process.argv.slice(2), { now: Date.now }).then(
     (code) => process.exit(code),
     (err) => {
+      // An error nobody expected: verify could not check, which is not a broken link (1).
       console.error(`verify: ${(err as Error).name}: ${(err as Error).message}`);
-      process.exit(1);
+      process.exit(2);
     },
   );
 }
