@@ -146,6 +146,8 @@ describe("edge cases evaluated by Terraform", () => {
     escapes: "literal $${not} and %%{not} and ${local.arn}",
     dollar: '${"$"}${local.arn}',
     unicode: "clé ✓",
+    // A long filter pattern: an interpolation, an operator inside a quoted value, an escaped quote, a `$` before `${`.
+    pattern: `{ ($.eventSource = "kms.amazonaws.com" && $.requestParameters.keyId = "\${local.arn}") || ($.userAgent = "a && b || c" && $.x = "say \\"hi\\" || no") || ${'$.eventName = "GetSecretValue" || '.repeat(6)}$.price = "$\${local.arn}" }`,
     multi: "first\n  second ${local.arn}\n\nEOT\nlast",
     multi_newline: "one\ntwo\n",
     indented: "  a\n  b",
@@ -180,6 +182,12 @@ describe("edge cases evaluated by Terraform", () => {
 
   test("the HCL evaluates to the JSON's values", () => {
     expect(hcl).toContain("policy = jsonencode({");
+    // A long filter pattern is broken after its operators, outside quotes, and joined back.
+    expect(hcl).toMatch(/\n {2}pattern *= join\("", \[\n/);
+    const pieces = hcl.slice(hcl.indexOf('pattern = join("", [')).split("\n").slice(1, hcl.slice(hcl.indexOf('pattern = join("", [')).split("\n").indexOf("  ])"));
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(110);
+    expect(pieces.some((p) => p.includes('a && b || c'))).toBe(true);
     expect(hcl).toContain("multi = chomp(<<-EOT");
     const fromJson = evaluate("json");
     expect(fromJson).toContain("arn:aws:sns:us-east-1:123456789012:t/*");

@@ -46,6 +46,16 @@ export const JSON_DOCUMENT_ATTRIBUTES: ReadonlySet<string> = new Set([
   "item",
 ]);
 
+/**
+ * String attributes that hold a CloudWatch Logs filter pattern. A long one (the stack's patterns reach a thousand
+ * characters) is written as `join("", [ … ])` over pieces broken after its `&&` and `||`, one piece a line:
+ * Terraform evaluates that to the very same string.
+ */
+export const FILTER_PATTERN_ATTRIBUTES: ReadonlySet<string> = new Set(["pattern", "filter_pattern"]);
+
+/** A filter pattern longer than this (quoted) is broken into pieces of about this length. */
+const PATTERN_PIECE_MAX = 100;
+
 /** Lists of short scalars stay on one line up to this many characters (the brackets included). */
 const INLINE_LIST_MAX = 80;
 
@@ -143,7 +153,9 @@ type Value =
   | { readonly kind: "string"; readonly parts: readonly TemplatePart[] }
   | { readonly kind: "list"; readonly items: readonly Value[] }
   | { readonly kind: "object"; readonly entries: ReadonlyArray<readonly [readonly TemplatePart[], Value]> }
-  | { readonly kind: "jsonencode"; readonly arg: Value };
+  | { readonly kind: "jsonencode"; readonly arg: Value }
+  /** `join("", [ … ])` over a list of strings: their concatenation. */
+  | { readonly kind: "join"; readonly arg: Value };
 
 /** How the strings of a JSON-syntax value are read: templates (most arguments), literals, or bare expressions. */
 type Mode = "template" | "literal" | "reference";
@@ -398,6 +410,8 @@ function inline(v: Value): string | undefined {
       const arg = inline(v.arg);
       return arg === "{}" || arg === "[]" ? `jsonencode(${arg})` : undefined;
     }
+    case "join":
+      return undefined;
   }
 }
 
@@ -409,6 +423,7 @@ function brackets(v: Value): readonly [string, string, Value] {
     const [open, close] = brackets(v.arg);
     return [`jsonencode(${open}`, `${close})`, v.arg];
   }
+  if (v.kind === "join") return ['join("", [', "])", v.arg];
   throw new Error(`no multi-line form for ${v.kind}`);
 }
 
@@ -507,9 +522,58 @@ function blockBodies(v: unknown, where: string): Obj[] {
   return items as Obj[];
 }
 
+/**
+ * A long filter pattern as pieces joined back together, each piece ending after a `&&` or `||` outside quotes (or
+ * holding one that cannot be broken); undefined when the pattern fits on its line.
+ */
+export function brokenPattern(parts: readonly TemplatePart[]): Value | undefined {
+  if (quoted(parts).length <= PATTERN_PIECE_MAX) return undefined;
+  // Cut the literal text after each operator; interpolations stay whole inside their piece.
+  const pieces: TemplatePart[][] = [[]];
+  let inQuotes = false;
+  for (const part of parts) {
+    if ("interp" in part) {
+      pieces[pieces.length - 1].push(part);
+      continue;
+    }
+    let from = 0;
+    for (let i = 0; i < part.lit.length; i++) {
+      const c = part.lit[i];
+      if (c === '"' && part.lit[i - 1] !== "\\") inQuotes = !inQuotes;
+      if (inQuotes || c !== " " || !(part.lit.startsWith(" && ", i) || part.lit.startsWith(" || ", i))) continue;
+      pieces[pieces.length - 1].push({ lit: part.lit.slice(from, i + 4) });
+      pieces.push([]);
+      from = i + 4;
+      i += 3;
+    }
+    if (from < part.lit.length) pieces[pieces.length - 1].push({ lit: part.lit.slice(from) });
+  }
+  // Pieces packed into lines of at most PATTERN_PIECE_MAX characters.
+  const lines: TemplatePart[][] = [];
+  for (const piece of pieces.filter((p) => p.length > 0)) {
+    const last = lines[lines.length - 1];
+    if (last && quoted([...last, ...piece]).length <= PATTERN_PIECE_MAX) last.push(...piece);
+    else lines.push([...piece]);
+  }
+  if (lines.length < 2) return undefined;
+  return { kind: "join", arg: { kind: "list", items: lines.map((l) => ({ kind: "string", parts: mergeLiterals(l) })) } };
+}
+
+/** Adjacent literal parts as one (a piece cut from one literal and packed with its neighbour). */
+function mergeLiterals(parts: readonly TemplatePart[]): TemplatePart[] {
+  const out: TemplatePart[] = [];
+  for (const p of parts) {
+    const last = out[out.length - 1];
+    if ("lit" in p && last && "lit" in last) out[out.length - 1] = { lit: last.lit + p.lit };
+    else out.push(p);
+  }
+  return out;
+}
+
 function attribute(w: Writer, indent: number, k: string, v: unknown, mode: Mode, where: string): void {
   let value: Value | undefined;
   if (mode === "template" && typeof v === "string" && JSON_DOCUMENT_ATTRIBUTES.has(k)) value = jsonDocument(v);
+  if (mode === "template" && typeof v === "string" && FILTER_PATTERN_ATTRIBUTES.has(k)) value = brokenPattern(parseTemplate(v));
   emitAttribute(w, indent, attributeName(k, where), value ?? fromJson(v, mode, `${where}.${k}`), true);
 }
 
