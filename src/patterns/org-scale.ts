@@ -41,7 +41,12 @@ export const ORG_PRICES = {
 
 /** Default quotas, each from its AWS page. */
 export const ORG_QUOTAS = {
-  /** EventBridge: "Rules | … 300 | … The maximum number of rules an event bus can have" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html; 100 in af-south-1 and eu-south-1). */
+  /**
+   * EventBridge quotas page, "Rules": af-south-1 and eu-south-1 100, "every other supported Region" 300, "the
+   * maximum number of rules an account can have per event bus" (read on the China-region copy of
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html, whose English copy was cut before the
+   * row; the project's research notes record "Up to 300 rules per event bus").
+   */
   rulesPerEventBus: 300,
   /** EventBridge: "You can define up to five targets for each rule." (EventBridge User Guide, Targets). */
   targetsPerRule: 5,
