@@ -22,6 +22,7 @@ import { buildApp } from "../../src/app";
 import { parseConfig } from "../../src/config/load";
 import { MonitorConfigInput } from "../../src/config/schema";
 import { cfnSchemaProblems } from "../../src/review/cfn-schema";
+import { CentralStack } from "../../src/stacks/central-stack";
 import { MemberForwardingStack } from "../../src/stacks/member-forwarding-stack";
 
 const BUS = "arn:aws:events:us-east-1:111122223333:event-bus/secret-access-monitor-org-events";
@@ -65,7 +66,18 @@ beforeAll(() => {
     }
   };
   while (fits(listedSecretsThatFit + 1)) listedSecretsThatFit++;
+  const centralRulesNaming = (n: number) => {
+    const accountNames = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(333333333300 + i), `account-${i}`]));
+    const config = parseConfig({ ...variant(), organization: { ...(variant() as any).organization, accountNames } });
+    const tf = JSON.parse(Testing.synth(new CentralStack(Testing.app(), "c", config, config.organization!)));
+    return Object.values(tf.resource.aws_cloudwatch_event_rule as Record<string, { event_bus_name?: string }>).filter((r) => r.event_bus_name).length;
+  };
+  namedAccounts = { none: centralRulesNaming(0), one: centralRulesNaming(1), most: centralRulesNaming(MOST_NAMED_ACCOUNTS) };
 });
+/** `organization.accountNames` takes at most 25 names (the configuration schema refuses more). */
+const MOST_NAMED_ACCOUNTS = 25;
+/** Rules on the central bus with no named account, one, and the most the configuration allows. */
+let namedAccounts: { none: number; one: number; most: number };
 const assumptions = (): OrgScaleAssumptions => ({ ...ORG_WORKLOAD, ...counts });
 
 describe("orgScale", () => {
@@ -166,6 +178,10 @@ describe("README: Organization: scale and cost", () => {
     const secondCopy = ((1_000 * ORG_WORKLOAD.managementEventsPerAccountPerDay * 30) / 1e5) * ORG_PRICES.cloudTrailAdditionalCopyPer100k;
     expect(section).toContain(`$${secondCopy.toLocaleString("en-US")} a month at 1,000 accounts`);
     expect(section).toContain(`the template holds ${listedSecretsThatFit} listed secrets`);
+    expect(section).toContain(
+      `carries ${namedAccounts.none} rules without named accounts and ${namedAccounts.one - namedAccounts.none} more for each name in \`organization.accountNames\`: ${namedAccounts.most} at the ${MOST_NAMED_ACCOUNTS} names allowed`,
+    );
+    expect(namedAccounts.most).toBeLessThan(ORG_QUOTAS.rulesPerEventBus);
     expect(section).toContain(`${counts.templateBytes.toLocaleString("en-US")} bytes`);
   });
 });
