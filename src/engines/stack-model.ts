@@ -37,6 +37,11 @@ export interface ModelRule {
   readonly transformer?: { inputPaths: Record<string, string>; inputTemplate: string };
   /** The transformer compiled once. */
   readonly render?: (event: Json, ctx?: RenderContext) => Rendered;
+  /**
+   * Whether a record's event reaches the bus this rule watches (an organization's central bus: forwarded from the
+   * record's account and region). Undefined: the rule's own bus, which sees every record replayed.
+   */
+  readonly reaches?: (record: Obj, event: Obj) => boolean;
 }
 
 export interface ModelTrail {
@@ -68,7 +73,19 @@ const ANY_SOURCE = "";
 
 const values = (o: Obj | undefined): Obj[] => Object.values(o ?? {});
 
+/**
+ * An organization's three synthesized stacks, replayed together (`simulate` over `org-central`, `org-trail` and
+ * `org-member-forwarding`): the organization trail's metric path sees every account's records; a central rule sees
+ * a record only when a forwarding rule of its account and region sends it there — the StackSet template's rules in
+ * a member account (in the StackSet's regions), the trail stack's own forwarding rules in the management account;
+ * the trail stack's change rules see the management account's home region only.
+ */
+export interface OrganizationStacks {
+  readonly organization: { readonly central: Obj; readonly trail: Obj; readonly members: Obj };
+}
+
 export function stackModel(tf: Obj): StackModel {
+  if (tf.organization) return organizationModel((tf as OrganizationStacks).organization);
   const r = tf.resource ?? {};
   const filters = values(r.aws_cloudwatch_log_metric_filter).map((f) => ({
     name: f.name,
@@ -96,9 +113,7 @@ export function stackModel(tf: Obj): StackModel {
     };
   });
   // Each event is tried against the rules of its source only (a replay meets thousands of events per rule).
-  const rulesBySource = new Map<string, ModelRule[]>([[ANY_SOURCE, rules.filter((x) => !x.sources)]]);
-  for (const x of rules) for (const src of x.sources ?? []) rulesBySource.set(src, []);
-  for (const [src, list] of rulesBySource) if (src !== ANY_SOURCE) list.push(...rules.filter((x) => !x.sources || x.sources.has(src)));
+  const rulesBySource = bySource(rules);
   const trailConfig = values(r.aws_cloudtrail)[0];
   let trail: ModelTrail | undefined;
   if (trailConfig) {
@@ -128,6 +143,55 @@ export function stackModel(tf: Obj): StackModel {
     ]);
   }
   return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames, insightRules, rulesBySource };
+}
+
+/** The rules an event of each `source` can match, in model order. */
+function bySource(rules: readonly ModelRule[]): Map<string, ModelRule[]> {
+  const map = new Map<string, ModelRule[]>([[ANY_SOURCE, rules.filter((x) => !x.sources)]]);
+  for (const x of rules) for (const src of x.sources ?? []) map.set(src, []);
+  for (const [src, list] of map) if (src !== ANY_SOURCE) list.push(...rules.filter((x) => !x.sources || x.sources.has(src)));
+  return map;
+}
+
+function organizationModel(stacks: OrganizationStacks["organization"]): StackModel {
+  const providers: Obj[] = [].concat(stacks.trail.provider?.aws ?? []);
+  const home = providers.find((p) => !p.alias)?.region;
+  const management = stacks.trail.output?.management_account_id?.value;
+  if (!home || !management) throw new Error("organization replay: the trail stack names no home region or management account (synthesize it again)");
+  const set = values(stacks.members.resource?.aws_cloudformation_stack_set)[0];
+  const instances = values(stacks.members.resource?.aws_cloudformation_stack_instances)[0];
+  if (!set || !instances) throw new Error("organization replay: the member forwarding stack has no StackSet");
+  const memberRegions = new Set<string>(instances.regions);
+  const member = values(JSON.parse(set.template_body).Resources)
+    .filter((x) => x.Type === "AWS::Events::Rule")
+    .map((x) => ({ matches: compileEventPattern(x.Properties.EventPattern), state: x.Properties.State as string }));
+  const trailRules = values(stacks.trail.resource?.aws_cloudwatch_event_rule);
+  const own = new Map<string, { matches: (e: Json) => boolean; state: string }[]>();
+  for (const x of trailRules.filter((x) => x.provider)) {
+    const region = String(x.provider).replace(/^aws\./, "");
+    own.set(region, [...(own.get(region) ?? []), { matches: compileEventPattern(JSON.parse(x.event_pattern)), state: x.state ?? "ENABLED" }]);
+  }
+  const passes = (rules: { matches: (e: Json) => boolean; state: string }[], record: Obj, event: Obj) =>
+    rules.some((x) => x.state !== "DISABLED" && (!isReadOnly(record) || x.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS") && x.matches(event));
+  const forwarded = (record: Obj, event: Obj) => {
+    const region = String(record.awsRegion ?? event.region);
+    if (String(record.recipientAccountId ?? event.account) === management) return passes(own.get(region) ?? [], record, event);
+    return memberRegions.has(region) && passes(member, record, event);
+  };
+  const centralModel = stackModel(stacks.central);
+  const localTrail = { ...stacks.trail, resource: { ...stacks.trail.resource, aws_cloudwatch_event_rule: Object.fromEntries(Object.entries<Obj>(stacks.trail.resource?.aws_cloudwatch_event_rule ?? {}).filter(([, x]) => !x.provider)) } };
+  const trailModel = stackModel(localTrail);
+  const atHome = (record: Obj, event: Obj) =>
+    String(record.recipientAccountId ?? event.account) === management && String(record.awsRegion ?? event.region) === home;
+  const rules = [...centralModel.rules.map((x) => ({ ...x, reaches: forwarded })), ...trailModel.rules.map((x) => ({ ...x, reaches: atHome }))];
+  const union = (a?: ReadonlySet<string>, b?: ReadonlySet<string>) => (a && b ? new Set([...a, ...b]) : undefined);
+  return {
+    ...trailModel,
+    rules,
+    rulesBySource: bySource(rules),
+    relevantEventSources: union(trailModel.relevantEventSources, centralModel.relevantEventSources),
+    relevantEventNames: union(trailModel.relevantEventNames, centralModel.relevantEventNames),
+  };
 }
 
 function ruleRef(resources: Obj, rule: Obj): string {
@@ -241,6 +305,7 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
   const readOnly = isReadOnly(record);
   const rules = candidates
     .filter((r) => r.state !== "DISABLED")
+    .filter((r) => !r.reaches || r.reaches(record, event))
     .filter((r) => !readOnly || r.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
     .filter((r) => r.matches(event))
     .map((r) => {

@@ -12,7 +12,8 @@ import { simulate, RecordResult } from "./simulate";
 /** `--help`: every option, one line each. `npm run -s` keeps npm's banner out of the output (e.g. `--json > file`). */
 export const HELP = `usage: npm run -s simulate -- --events <file|dir> [options]
   --events <path>   a CloudTrail record, log file (.json, .json.gz), JSON Lines, EventBridge envelope, or a directory of them; repeatable
-  --stack <name>    the stack under <out>/stacks to replay (default: the one with metric filters)
+  --stack <name>    the stack under <out>/stacks to replay (default: the one with metric filters), or organization:
+                    member forwarding, central rules and the organization trail together (default when synthesized)
   --out <dir>       the synthesized output directory (default cdktf.out)
   --json            one JSON object per line on stdout: record, malformed, alarm, then summary
   --all             print records that match nothing too
@@ -57,12 +58,25 @@ export function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** The stacks of an organization, replayed together as `--stack organization` (the default when present). */
+const ORGANIZATION = { central: "org-central", trail: "org-trail", members: "org-member-forwarding" } as const;
+
 function loadStack(out: string, stack?: string): { name: string; tf: Record<string, any> } {
   const stacksDir = join(out, "stacks");
   if (!existsSync(stacksDir)) throw new UsageError(`--out: ${stacksDir} not found; run npm run synth first`);
   const names = readdirSync(stacksDir).filter((n) => existsSync(join(stacksDir, n, "cdk.tf.json")));
+  const read = (n: string) => JSON.parse(readFileSync(join(stacksDir, n, "cdk.tf.json"), "utf8"));
+  const isOrganization = Object.values(ORGANIZATION).every((n) => names.includes(n));
+  if (stack === "organization" || (!stack && isOrganization)) {
+    if (!isOrganization) throw new UsageError(`--stack: organization needs ${Object.values(ORGANIZATION).join(", ")} in ${stacksDir}`);
+    // Member forwarding, the central rules and the organization trail's metric path, together (stack-model.ts).
+    return {
+      name: "organization",
+      tf: { organization: { central: read(ORGANIZATION.central), trail: read(ORGANIZATION.trail), members: read(ORGANIZATION.members) } },
+    };
+  }
   const candidates = stack ? [stack] : names.filter((n) => JSON.parse(readFileSync(join(stacksDir, n, "cdk.tf.json"), "utf8")).resource?.aws_cloudwatch_log_metric_filter);
-  if (stack && !names.includes(stack)) throw new UsageError(`--stack: ${stack} is not in ${stacksDir}; allowed: ${names.join(", ")}`);
+  if (stack && !names.includes(stack)) throw new UsageError(`--stack: ${stack} is not in ${stacksDir}; allowed: ${[...names, ...(isOrganization ? ["organization"] : [])].join(", ")}`);
   if (candidates.length !== 1) throw new UsageError(`--stack: choose one of ${names.join(", ")}`);
   const name = candidates[0];
   return { name, tf: JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8")) };

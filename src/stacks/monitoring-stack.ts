@@ -76,8 +76,12 @@ export class MonitoringStack extends TerraformStack {
   readonly decoyRealtime?: RealtimeAlerts;
   readonly harvesting?: HarvestingAlarm;
 
+  /** The organization whose trail this stack is (organization trail stack only). */
+  readonly organization?: OrganizationConfig;
+
   constructor(scope: Construct, id: string, config: MonitorConfig, options: MonitoringStackOptions = {}) {
     super(scope, id);
+    this.organization = options.organization;
     configureBackend(this, id, config.backend);
     // Write-only arguments (the demo secret's value) need Terraform 1.11; an older CLI would reject the argument
     // with a less helpful message.
@@ -404,6 +408,16 @@ export class MonitoringStack extends TerraformStack {
       new TerraformOutput(this, "first_seen_state_machine_arn", {
         value: this.firstSeen.stateMachine.arn,
         description: "Step Functions Express workflow that learns readers and alerts on new ones",
+      });
+    }
+    const org = this.organization;
+    if (org) {
+      // Read by `simulate` and `verify`: the account this stack belongs in, and where its reads go.
+      new TerraformOutput(this, "organization_id", { value: org.id, description: "The organization the trail logs" });
+      new TerraformOutput(this, "management_account_id", { value: org.managementAccountId, description: "The account this stack is deployed in" });
+      new TerraformOutput(this, "central_bus_arn", {
+        value: eventBusArn(partitionOf(config.region), config.region, org.securityAccountId, centralBusName(`${config.namePrefix}-${config.suffix}`)),
+        description: "The central event bus this account forwards its reads and alarm state changes to",
       });
     }
     if (this.forwarding) {

@@ -1,0 +1,101 @@
+/**
+ * `simulate` over an organization's synthesized stacks: records of several accounts (the management account, a
+ * named and an unnamed member) and regions (two where the StackSet deploys, one where it does not) replayed through
+ * member forwarding and the central rules together, and through the organization trail's metric path.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { buildApp } from "../../src/app";
+import { parseConfig } from "../../src/config/load";
+import { main } from "../../src/simulate/cli";
+import { familyOfMetric, OWN_FIXTURES } from "../patterns/replay";
+
+const MANAGEMENT = "111111111111";
+const NAMED = "333333333333";
+const UNNAMED = "444444444444";
+
+async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  try {
+    // Jest cannot load TypeScript in worker threads: evaluate in this thread.
+    return { code: await main([...args, "--workers", "1"]), out, err };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe("simulate, organization", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "sam-org-sim-"));
+  const events = join(outdir, "records.json");
+  const expected: Record<string, { default: string }> = JSON.parse(readFileSync(join(OWN_FIXTURES, "expected.json"), "utf8"));
+  const fixtures = ["gsv-role-session-vpce.json", "gsv-access-denied-on-prod-db.json", "ssm-getparametersbypath-with-decryption.json", "describesecret-by-name.json", "putsecretvalue-write.json"];
+  const cases: { account: string; region: string; fixture: string; verdict: string }[] = [];
+
+  beforeAll(() => {
+    const cfg = parseConfig({
+      region: "us-east-1",
+      namePrefix: "sam-org",
+      suffix: "org00001",
+      alertEmails: ["security@example.com"],
+      organization: {
+        id: "o-a1b2c3d4e5",
+        managementAccountId: MANAGEMENT,
+        securityAccountId: "222222222222",
+        organizationalUnits: ["ou-ab12-cd34ef56"],
+        regions: ["us-east-1", "eu-west-1"],
+        accountNames: { [NAMED]: "payments-prod" },
+      },
+    });
+    buildApp(cfg, new App({ outdir })).app.synth();
+    const records: unknown[] = [];
+    for (const account of [MANAGEMENT, NAMED, UNNAMED]) {
+      for (const region of ["us-east-1", "eu-west-1", "sa-east-1"]) {
+        for (const fixture of fixtures) {
+          const r = JSON.parse(readFileSync(join(OWN_FIXTURES, fixture), "utf8"));
+          records.push({ ...r, recipientAccountId: account, awsRegion: region, eventID: `${account}-${region}-${fixture}` });
+          cases.push({ account, region, fixture, verdict: expected[fixture].default });
+        }
+      }
+    }
+    // One CloudTrail log file, as the organization trail writes them ({"Records": [...]}).
+    writeFileSync(events, JSON.stringify({ Records: records }));
+  });
+
+  test("each read alerts once per path, naming account and region; nothing else alerts; unlisted regions only on the metric path", async () => {
+    const { code, out, err } = await run(["--out", outdir, "--events", events, "--json"]);
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    const lines = out.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l));
+    const summary = lines.find((l) => l.type === "summary");
+    expect(summary.stack).toBe("organization");
+    const recs = lines.filter((l) => l.type === "record");
+    expect(recs).toHaveLength(cases.length);
+    recs.forEach((rec, i) => {
+      const c = cases[i];
+      const label = `${c.fixture} in ${c.account}/${c.region}`;
+      const metric = [...new Set(rec.filters.map((f: string) => familyOfMetric(f.replace(/-part-\d+$/, ""))))];
+      const forwarded = c.region !== "sa-east-1";
+      const want = c.verdict === "none" ? { metric: [], realtime: 0 } : { metric: [c.verdict === "denied" ? "denied" : "read"], realtime: forwarded ? 1 : 0 };
+      // The organization trail logs every account and region: the metric path sees them all.
+      expect({ label, metric, realtime: rec.rules.length }).toEqual({ label, ...want });
+      for (const hit of rec.rules) {
+        expect(hit.message).toContain(`region ${c.region}, account ${c.account}`);
+        if (c.account === NAMED) expect(hit.message).toContain(`account ${NAMED} (payments-prod)`);
+      }
+    });
+    expect(summary.realtimeAlerts).toBe(cases.filter((c) => c.verdict !== "none" && c.region !== "sa-east-1").length);
+  });
+
+  test("--stack organization is refused where the organization's stacks are not synthesized", async () => {
+    const single = mkdtempSync(join(tmpdir(), "sam-single-"));
+    buildApp(parseConfig({ alertEmails: ["a@example.com"], suffix: "abcd1234" }), new App({ outdir: single })).app.synth();
+    const { code, err } = await run(["--out", single, "--stack", "organization", "--events", events]);
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^simulate: --stack: organization needs org-central, org-trail, org-member-forwarding in /);
+  });
+});
