@@ -18,9 +18,10 @@ export const ORG_PRICES = {
    * account is charged for each sent event. Each event sent to another account is charged as a custom event. The
    * account receiving the event is not charged." (awsdocs/aws-cloudformation-user-guide@19dc52cd:
    * doc_source/aws-resource-events-rule.md). Custom events: $1.00 per million
-   * (https://aws.amazon.com/eventbridge/pricing/, as quoted by the project's research notes). The pricing page now
-   * also bills delivery per 64 KB chunk; the stored copy did not show the delivery rate, so the older, higher
-   * custom-event figure is used (an upper bound). Cross-Region delivery adds "standard AWS Data Transfer Charges"
+   * (https://aws.amazon.com/eventbridge/pricing/, as third-party copies of it quote). The page now also bills
+   * delivery per 64 KB chunk; the stored copy did not show that rate, and AWS's price list (AWSEvents offer file)
+   * names "$0.05 per million cross-account invocations with custom events" in some Regions, so the custom-event
+   * figure is used as an upper bound. Cross-Region delivery adds "standard AWS Data Transfer Charges"
    * (same page): reported below as volume, not priced.
    */
   eventBridgeForwardedPerMillion: 1.0,
