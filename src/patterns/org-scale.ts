@@ -26,10 +26,12 @@ export const ORG_PRICES = {
    */
   eventBridgeForwardedPerMillion: 1.0,
   /**
-   * CloudTrail: the first copy of management events is free; further copies $2.00 per 100,000
-   * (https://aws.amazon.com/cloudtrail/pricing/; CloudTrail User Guide, "Managing CloudTrail costs"). An
-   * organization trail is the first copy in every member account that has no trail of its own logging management
-   * events; a member that keeps its own such trail pays for the second copy.
+   * CloudTrail (https://aws.amazon.com/cloudtrail/pricing/): "The first copy of management events is delivered free
+   * of charge. Additional copies of management events are charged at $2.00 per 100,000 events." CloudTrail User
+   * Guide, "Managing CloudTrail trail costs": "The first copy of management events within each region is delivered
+   * free of charge", and with two trails logging the same events one of them "will incur charges". Derived: the
+   * organization trail records every member account's management events, so it is free where a member has no
+   * trail of its own, and a member that keeps one pays for one of the two copies.
    */
   cloudTrailAdditionalCopyPer100k: 2.0,
   /** CloudWatch Logs, Standard class: ingestion $0.50 per GB, storage $0.03 per GB-month (https://aws.amazon.com/cloudwatch/pricing/). */
