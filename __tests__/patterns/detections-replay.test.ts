@@ -79,6 +79,14 @@ describe("decoys and bulk harvesting, replayed through the synthesized stack", (
     expect(harvest.firstAlarm).toBe("2026-11-20T14:00:00.000Z");
   });
 
+  test("the replay names the principal, the count and the window of a harvest (as the rule's report would)", async () => {
+    const sim = await simulate(tf, [join(DIR, "harvest-batch-by-filters.json")], { workers: 1 });
+    const harvest = sim.alarms.find((a) => a.alarm === "sam-test0001-harvesting")!;
+    expect(harvest.topContributors).toEqual([
+      { periodStart: "2026-11-20T14:00:00.000Z", periodSeconds: 300, keys: ["arn:aws:iam::111122223333:user/mallory"], value: 20 },
+    ]);
+  });
+
   test("worker threads count contributors as one thread does", async () => {
     const files = ["harvest-burst.json", "harvest-batch-by-filters.json", "repeat-reader-one-secret.json"].map((f) => join(DIR, f));
     const one = await simulate(tf, files, { workers: 1 });

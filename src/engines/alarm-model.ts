@@ -168,6 +168,11 @@ export interface AlarmTimeline {
   readonly finalState: AlarmState;
   /** Start of the first period whose evaluation entered ALARM, if any (ISO time). */
   readonly firstAlarm?: string;
+  /**
+   * Alarms on Contributor Insights: for each period that entered ALARM, the top contributor (the rule's key values,
+   * e.g. the principal ARN) and its value, as the rule's report would list it.
+   */
+  readonly topContributors?: { periodStart: string; periodSeconds: number; keys: string[]; value: number }[];
 }
 
 /**

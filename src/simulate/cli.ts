@@ -184,6 +184,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const a of alarms) {
       const steps = a.transitions.map((t) => `${t.time} ${t.from}→${t.to}${t.notified.length ? " (notifies)" : ""}`);
       console.log(`  ${a.alarm}: ${steps.length ? steps.join("; ") : "no transition"}; final ${a.finalState}`);
+      for (const c of a.topContributors ?? []) {
+        console.log(`    top contributor ${c.keys.join(" ")}: ${c.value} in the ${c.periodSeconds / 60}-minute window from ${c.periodStart}`);
+      }
     }
     const s = summary;
     console.log(

@@ -296,7 +296,22 @@ function finish(model: StackModel, acc: Accumulator): Simulation {
     const series = new MetricSeries();
     for (const [start, v] of values) series.add(start, v);
     const spec = { ...alarmSpecFromTerraform(a), namespace: "", metricName: "", statistic: "Maximum", periodSeconds };
-    alarms.push(alarmTimeline(spec, series));
+    const timeline = alarmTimeline(spec, series);
+    // Who: the top contributor of the rule whose MaxContributorValue the alarm reads, in each period that alarmed
+    // (what `get-insight-rule-report` lists first for that period).
+    const topRule = a.metric_query
+      .map((q: any) => /^INSIGHT_RULE_METRIC\(\s*"?([^",)]+)"?\s*,\s*"?MaxContributorValue"?\s*\)$/.exec(String(q.expression ?? "").trim())?.[1])
+      .find((x: string | undefined) => x !== undefined);
+    const tops = topRule ? acc.insights.get(topRule)?.topContributors(periodSeconds) : undefined;
+    const contributors = timeline.transitions
+      .filter((t) => t.to === "ALARM")
+      .map((t) => {
+        const start = Date.parse(t.time) - periodSeconds * 1000;
+        const top = tops?.get(start);
+        return top && { periodStart: new Date(start).toISOString(), periodSeconds, keys: top.keys, value: top.value };
+      })
+      .filter((c): c is NonNullable<typeof c> => c !== undefined);
+    alarms.push(contributors.length > 0 ? { ...timeline, topContributors: contributors } : timeline);
   }
   const alarmNotifications = alarms.reduce((n, a) => n + a.transitions.filter((t) => t.to === "ALARM" && t.notified.length > 0).length, 0);
   return { alarms, summary: { type: "summary", ...acc.counts, alarmNotifications } };
