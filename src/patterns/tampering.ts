@@ -23,6 +23,7 @@
  * refusals are scoped like successful calls.
  */
 import { expandPrincipals, ReadBranch, ReadDetection, ResourceMatch } from "./sensitive-reads";
+import { secretIdMatchers } from "./secret-ids";
 
 export const TRAIL_TAMPERING = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
 
@@ -51,6 +52,10 @@ export interface TamperScope {
    * already covered by the EventBridge calls below).
    */
   readonly firstSeen?: { readonly tableName: string; readonly stateMachineName: string; readonly roleNames: readonly string[] };
+  /** Whether the harvesting detection's Contributor Insights rules (`<prefix>-harvest-…`) exist. */
+  readonly insightRules?: boolean;
+  /** Decoy secrets the monitor created (names): deleting one, or changing who may read it, blinds that decoy. */
+  readonly decoySecrets?: readonly string[];
 }
 
 /**
@@ -181,6 +186,31 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
     // The first-seen workflow's role and the role its rules start it with break it the same way.
     exact: [scope.deliveryRoleName, ...(scope.firstSeen?.roleNames ?? [])],
   });
+
+  if (scope.insightRules) {
+    // Contributor Insights: DeleteInsightRules and DisableInsightRules take `RuleNames`, an array with no documented
+    // maximum (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteInsightRules.html,
+    // API_DisableInsightRules.html: "Disables the specified Contributor Insights rules. When rules are disabled, they do
+    // not analyze log groups"), so no index range covers every position: any such call alerts, like the trail calls
+    // (rare, and an unused rule is cheaper left disabled by the pipeline that owns it). PutInsightRule (a definition
+    // that counts nothing, or RuleState DISABLED) names one `RuleName`: ours start `<prefix>-harvest-`.
+    calls("monitoring.amazonaws.com", ["DeleteInsightRules", "DisableInsightRules"]);
+    calls("monitoring.amazonaws.com", ["PutInsightRule"], { field: ["requestParameters", "ruleName"], wildcards: [`${p}-harvest-*`] });
+  }
+
+  if (scope.decoySecrets && scope.decoySecrets.length > 0) {
+    // Secrets Manager, the decoys: `SecretId` by name or ARN for DeleteSecret, PutResourcePolicy (a Deny makes reads
+    // fail before they are tried in earnest — they still alert as refused — but a policy can also reveal the bait)
+    // and UpdateSecret (another key or description) (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html,
+    // API_PutResourcePolicy.html, API_UpdateSecret.html; recorded as `requestParameters.secretId` like GetSecretValue).
+    const ids = scope.decoySecrets.map(secretIdMatchers);
+    calls(
+      "secretsmanager.amazonaws.com",
+      ["DeleteSecret", "PutResourcePolicy", "UpdateSecret"],
+      { field: ["requestParameters", "secretId"], exact: ids.flatMap((m) => m.exact), wildcards: ids.flatMap((m) => m.wildcards) },
+      null,
+    );
+  }
 
   if (scope.firstSeen) {
     // DynamoDB, the learned pairs: `TableName` for DeleteTable, UpdateTable (e.g. another key) and UpdateTimeToLive

@@ -172,6 +172,8 @@ export class MonitoringStack extends TerraformStack {
           deadLetterQueueName: config.realtimeAlerts.enabled ? deadLetterQueueNameOf(name) : undefined,
           key: this.key ? { id: this.key.key.keyId, arn: this.key.key.arn, partition, region } : undefined,
           allowedChangers: [...config.deployment.principals, ...config.selfMonitoring.allowedChangers],
+          insightRules: config.harvesting.enabled,
+          decoySecrets: config.decoys.secrets.map((d) => d.name),
           firstSeen: config.firstSeenReaders.enabled
             ? (({ table, stateMachine, executionRole, invokeRole }) => ({ tableName: table, stateMachineName: stateMachine, roleNames: [executionRole, invokeRole] }))(firstSeenNames(name))
             : undefined,
