@@ -83,7 +83,7 @@ describe("member-forwarding StackSet template", () => {
     }));
     const config = parseConfig({ ...base!, monitoredSecrets });
     expect(() => new MemberForwardingStack(Testing.app(), "org-member-forwarding", config, config.organization!)).toThrow(
-      /^org-member-forwarding: the StackSet template would be refused by CloudFormation: template: body is \d+ bytes; CloudFormation takes at most 51200 bytes in TemplateBody \("Template body size in a request"\)$/,
+      /^org-member-forwarding: the StackSet template would be refused by CloudFormation: template: body is \d+ bytes; CloudFormation takes at most 51200 bytes in TemplateBody \("Template body size in a request"\); list fewer monitoredSecrets or allowedReaders, or watch every secret$/,
     );
   });
 });

@@ -45,7 +45,9 @@ export class MemberForwardingStack extends TerraformStack {
     // stops the synth with one line instead of failing in every member account and Region.
     const problems = cfnSchemaProblems(this.template);
     if (problems.length > 0) {
-      throw new Error(`${id}: the StackSet template would be refused by CloudFormation: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
+      // The body grows with every listed secret and allowed reader (each adds branches to every forwarding rule).
+      const hint = problems[0].startsWith("template: body is") ? "; list fewer monitoredSecrets or allowedReaders, or watch every secret" : "";
+      throw new Error(`${id}: the StackSet template would be refused by CloudFormation: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}${hint}`);
     }
     const stackSetName = memberStackSetName(name);
     this.stackSet = new CloudformationStackSet(this, "StackSet", {
