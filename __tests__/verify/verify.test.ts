@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, DescribeInsightRulesCommand, GetMetricDataCommand, MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersCommand, TestMetricFilterCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { clientsFor, HELP, main, MainOptions, terraformErrorCause } from "../../src/verify/cli";
 import { Check, fire, StackOutputs, verifyStack } from "../../src/verify/verify";
@@ -375,5 +375,83 @@ describe("verify CLI", () => {
     const { code, err } = await cli(["--outputs", join(dir, "o.json"), "--region", "us-east-1"]);
     expect(code).toBe(2);
     expect(err[0]).toMatch(/output log_group_name is missing/);
+  });
+});
+
+describe("verify: decoys and harvesting", () => {
+  const DECOY = "prod/payments/stripe-live-key";
+  const WITH_DETECTIONS: StackOutputs = {
+    ...OUT,
+    decoy_alarm_name: "sam-x-decoy-reads",
+    decoy_secret_names: [DECOY],
+    harvesting_alarm_name: "sam-x-harvesting",
+    harvesting_rule_names: ["sam-x-harvest-by-principal", "sam-x-harvest-pairs"],
+  };
+  const HARVEST_ALARM: MetricAlarm = {
+    AlarmName: "sam-x-harvesting",
+    AlarmActions: [TOPIC],
+    ActionsEnabled: true,
+    Metrics: [
+      { Id: "top", Expression: 'INSIGHT_RULE_METRIC("sam-x-harvest-by-principal", "MaxContributorValue")' },
+      { Id: "pairs", Expression: 'INSIGHT_RULE_METRIC("sam-x-harvest-pairs", "UniqueContributors")' },
+      { Id: "harvest", Expression: "IF(pairs >= 20, top, 0)", ReturnData: true },
+    ],
+  };
+  function healthyDetections() {
+    healthy();
+    mocks.logs.on(DescribeMetricFiltersCommand).resolves({
+      metricFilters: [{ filterName: "sam-x-secret-reads", filterPattern: PATTERN }, { filterName: "sam-x-decoy-reads", filterPattern: PATTERN }],
+    });
+    mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [HEALTHY_ALARM, { ...HEALTHY_ALARM, AlarmName: "sam-x-decoy-reads" }] });
+    mocks.cloudwatch.on(DescribeAlarmsCommand, { AlarmNames: ["sam-x-harvesting"] }).resolves({ MetricAlarms: [HARVEST_ALARM] });
+    mocks.cloudwatch.on(DescribeInsightRulesCommand).resolves({
+      InsightRules: [
+        { Name: "sam-x-harvest-by-principal", State: "ENABLED", Schema: "CloudWatchLogRule", Definition: "{}" },
+        { Name: "sam-x-harvest-pairs", State: "ENABLED", Schema: "CloudWatchLogRule", Definition: "{}" },
+      ],
+    });
+    mocks.secrets.on(ListSecretVersionIdsCommand).resolves({ Versions: [{ VersionId: "v1", VersionStages: ["AWSCURRENT"] }] });
+  }
+  const runDetections = () => verifyStack(clients, WITH_DETECTIONS, { now: () => NOW });
+
+  test("a healthy deployment passes every decoy and harvesting link, and verify never reads a decoy's value", async () => {
+    healthyDetections();
+    const checks = await runDetections();
+    expect(failed(checks)).toEqual([]);
+    expect(checks.map((c) => c.link)).toEqual(
+      expect.arrayContaining([
+        "alarm sam-x-decoy-reads",
+        `decoy ${DECOY} seeded`,
+        "Contributor Insights rule sam-x-harvest-by-principal enabled",
+        "Contributor Insights rule sam-x-harvest-pairs enabled",
+        "alarm sam-x-harvesting",
+      ]),
+    );
+    expect(mocks.secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+
+  test("a decoy whose seed command never ran is reported with the command to run", async () => {
+    healthyDetections();
+    mocks.secrets.on(ListSecretVersionIdsCommand).resolves({ Versions: [] });
+    const bad = failed(await runDetections());
+    expect(bad.map((c) => c.link)).toEqual([`decoy ${DECOY} seeded`]);
+    expect(bad[0].remedy).toContain("decoy_seed_commands");
+  });
+
+  test("a disabled harvesting rule is reported", async () => {
+    healthyDetections();
+    mocks.cloudwatch.on(DescribeInsightRulesCommand).resolves({
+      InsightRules: [
+        { Name: "sam-x-harvest-by-principal", State: "DISABLED", Schema: "CloudWatchLogRule", Definition: "{}" },
+        { Name: "sam-x-harvest-pairs", State: "ENABLED", Schema: "CloudWatchLogRule", Definition: "{}" },
+      ],
+    });
+    expect(failed(await runDetections()).map((c) => c.link)).toEqual(["Contributor Insights rule sam-x-harvest-by-principal enabled"]);
+  });
+
+  test("a harvesting alarm that no longer notifies the topic is reported", async () => {
+    healthyDetections();
+    mocks.cloudwatch.on(DescribeAlarmsCommand, { AlarmNames: ["sam-x-harvesting"] }).resolves({ MetricAlarms: [{ ...HARVEST_ALARM, ActionsEnabled: false }] });
+    expect(failed(await runDetections()).map((c) => c.link)).toEqual(["alarm sam-x-harvesting"]);
   });
 });

@@ -437,6 +437,10 @@ export class MonitoringStack extends TerraformStack {
             `aws ssm put-parameter --region ${config.region} --type SecureString --name ${p.name}${p.description ? ` --description '${p.description.replace(/'/g, "'\\''")}'` : ""} --value "$(aws secretsmanager get-random-password --region ${config.region} --password-length 32 --query RandomPassword --output text)" --query Version --output text`,
         ),
       ];
+      new TerraformOutput(this, "decoy_secret_names", {
+        value: this.decoySecrets?.names ?? [],
+        description: "Decoy secrets (verify checks each has a value, without reading it)",
+      });
       new TerraformOutput(this, "decoy_seed_commands", {
         value: seeds,
         description: "Run once after the first apply: gives each decoy a value (Terraform never holds or reads it)",

@@ -3,10 +3,10 @@
  * Talks to AWS through the SDK clients it is given (tests pass mocked ones).
  */
 import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricAlarm, MetricDataQuery, MetricDataResult } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, DescribeInsightRulesCommand, GetMetricDataCommand, MetricAlarm, MetricDataQuery, MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersCommand, TestMetricFilterCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { sampleFor } from "./samples";
 
@@ -32,6 +32,12 @@ export interface StackOutputs {
   health_topic_arn?: string;
   dead_letter_queue_url?: string;
   secret_arn?: string;
+  /** The alarm on any read of a decoy, and the decoy secrets the stack created (decoys). */
+  decoy_alarm_name?: string;
+  decoy_secret_names?: string[];
+  /** The harvesting alarm and its Contributor Insights rules (harvesting). */
+  harvesting_alarm_name?: string;
+  harvesting_rule_names?: string[];
 }
 
 export interface Check {
@@ -78,10 +84,12 @@ export async function verifyStack(c: Clients, out: StackOutputs, options: Verify
     "no events reached the log group: fix the trail's CloudWatch Logs delivery above");
 
   const filters = (await c.logs.send(new DescribeMetricFiltersCommand({ logGroupName: out.log_group_name }))).metricFilters ?? [];
-  const alarms = out.alarm_names.length
-    ? (await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: out.alarm_names }))).MetricAlarms ?? []
+  // The decoy alarm is a metric-filter alarm like the read alarms (Sum >= 1 in 60 s).
+  const filterAlarms = [...out.alarm_names, ...(out.decoy_alarm_name ? [out.decoy_alarm_name] : [])];
+  const alarms = filterAlarms.length
+    ? (await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: filterAlarms }))).MetricAlarms ?? []
     : [];
-  for (const name of out.alarm_names) {
+  for (const name of filterAlarms) {
     const mine = filters.filter((f) => f.filterName === name || f.filterName?.startsWith(`${name}-part-`));
     if (mine.length === 0) {
       add(false, `metric filter ${name}`, "missing", "re-apply the stack (terraform apply): the filter was deleted");
@@ -150,7 +158,60 @@ export async function verifyStack(c: Clients, out: StackOutputs, options: Verify
       t ? `dead-letter queue ${t.DeadLetterConfig?.Arn ? "set" : "MISSING"}, message ${t.InputTransformer ? "rendered" : "RAW"}${foreign.length ? `, also sends to ${foreign.map((x) => x.Arn).join(", ")}` : ""}` : "no target on the alert topic",
       "re-apply the stack: the target, its input transformer or its dead-letter queue was changed (a target elsewhere may forward alert content)");
   }
+  checks.push(...(await detectionChecks(c, out)));
   checks.push(...(await deliveryChecks(c, out, now)));
+  return checks;
+}
+
+/**
+ * Decoys and harvesting. A decoy has a value only once its seed command ran (Terraform never writes one: its
+ * refresh would read it); ListSecretVersionIds says whether an AWSCURRENT version exists without reading it. The
+ * harvesting rules must be ENABLED (DescribeInsightRules `State`) and the alarm must notify the topic.
+ */
+async function detectionChecks(c: Clients, out: StackOutputs): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const name of out.decoy_secret_names ?? []) {
+    let current = false;
+    let detail: string;
+    try {
+      const versions = (await c.secrets.send(new ListSecretVersionIdsCommand({ SecretId: name }))).Versions ?? [];
+      current = versions.some((v) => (v.VersionStages ?? []).includes("AWSCURRENT"));
+      detail = current ? "has a current value (not read)" : "has no value yet: a reader gets ResourceNotFoundException, which gives the bait away";
+    } catch (err) {
+      detail = `cannot be listed: ${(err as Error).name}`;
+    }
+    checks.push({ ok: current, link: `decoy ${name} seeded`, detail, remedy: current ? undefined : "run the decoy_seed_commands output once (put-secret-value with a random value)" });
+  }
+  const ruleNames = out.harvesting_rule_names ?? [];
+  if (ruleNames.length > 0) {
+    const rules = [];
+    let token: string | undefined;
+    do {
+      const page = await c.cloudwatch.send(new DescribeInsightRulesCommand({ NextToken: token }));
+      rules.push(...(page.InsightRules ?? []));
+      token = page.NextToken;
+    } while (token);
+    for (const name of ruleNames) {
+      const r = rules.find((x) => x.Name === name);
+      checks.push({
+        ok: r?.State === "ENABLED",
+        link: `Contributor Insights rule ${name} enabled`,
+        detail: r ? `state ${r.State}` : "missing",
+        remedy: r?.State === "ENABLED" ? undefined : `harvesting goes unseen: re-apply the stack (or aws cloudwatch enable-insight-rules --rule-names ${name}) and look for who disabled it`,
+      });
+    }
+  }
+  if (out.harvesting_alarm_name) {
+    const a = ((await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [out.harvesting_alarm_name] }))).MetricAlarms ?? [])[0];
+    const notifies = a !== undefined && (a.AlarmActions ?? []).includes(out.alert_topic_arn) && a.ActionsEnabled !== false;
+    const usesRules = a !== undefined && ruleNames.every((n) => (a.Metrics ?? []).some((m) => (m.Expression ?? "").includes(n)));
+    checks.push({
+      ok: notifies && usesRules,
+      link: `alarm ${out.harvesting_alarm_name}`,
+      detail: !a ? "missing" : `${notifies ? "notifies the alert topic" : "does not notify the alert topic"}, ${usesRules ? "reads both rules" : "does not read both rules"}`,
+      remedy: notifies && usesRules ? undefined : "re-apply the stack: the harvesting alarm was deleted or changed",
+    });
+  }
   return checks;
 }
 
