@@ -17,7 +17,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ConfigError, loadConfig } from "../config/load";
 import { parseFlags, UsageError, wholeNumber } from "../cli/args";
-import { Check, Clients, fire, StackOutputs, verifyStack } from "./verify";
+import { Check, Clients, fire, StackOutputs, verifyCentralBus, verifyForwarding, verifyStack } from "./verify";
 
 /** `--help`: every option, one line each. */
 export const HELP = `usage: npm run -s verify -- [options]
@@ -27,6 +27,9 @@ export const HELP = `usage: npm run -s verify -- [options]
   --fire                    also read the demo secret once and wait for its alert and alarm
   --timeout-minutes <n>     how long --fire waits, 1 to 1440 (default 15)
   --max-age-minutes <n>     how recent the trail's last delivery must be, 1 to 1440 (default 60)
+  --role <role>             monitor (default: the stack of --stack-dir/--outputs), member (this account's forwarding
+                            rules in every --region, from cdktf.out/stacks/org-member-forwarding) or central (the
+                            central bus policy, from cdktf.out/stacks/org-central)
   --help                    this text
 exit codes: 0 every link works, 1 a link is broken, 2 verify could not check (bad arguments, outputs, credentials, permissions, network)`;
 
@@ -34,6 +37,7 @@ exit codes: 0 every link works, 1 a link is broken, 2 verify could not check (ba
 class HelpRequested extends Error {}
 
 export interface VerifyArgs {
+  role: "monitor" | "member" | "central";
   outputs?: string;
   stackDir: string;
   region?: string;
@@ -43,11 +47,15 @@ export interface VerifyArgs {
 }
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
-  const args: VerifyArgs = { stackDir: "cdktf.out/stacks/secret-access-monitor", fire: false, timeoutMinutes: 15, maxAgeMinutes: 60 };
+  const args: VerifyArgs = { role: "monitor", stackDir: "cdktf.out/stacks/secret-access-monitor", fire: false, timeoutMinutes: 15, maxAgeMinutes: 60 };
   const minutes = (v: string, flag: string) => wholeNumber(v, flag, 1, 1440, "whole number of minutes");
   parseFlags(argv, {
     values: {
       "--outputs": (v) => void (args.outputs = v),
+      "--role": (v, flag) => {
+        if (v !== "monitor" && v !== "member" && v !== "central") throw new UsageError(`${flag}: ${v} is not a role; allowed: monitor, member, central`);
+        args.role = v;
+      },
       "--stack-dir": (v) => void (args.stackDir = v),
       "--region": (v) => void (args.region = v),
       "--timeout-minutes": (v, flag) => void (args.timeoutMinutes = minutes(v, flag)),
@@ -169,6 +177,52 @@ export interface MainOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** The synthesized JSON of an organization stack (`cdktf.out/stacks/<stack>/cdk.tf.json`). */
+function synthesized(stack: string): Record<string, any> {
+  const file = `cdktf.out/stacks/${stack}/cdk.tf.json`;
+  if (!existsSync(file)) throw new UsageError(`--role: ${file} not found; synthesize the organization's configuration first (npm run synth)`);
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+/** `--role member` and `--role central`: an organization's account, checked with this account's credentials. */
+async function verifyOrganizationRole(args: VerifyArgs, makeClients: (region: string) => Clients): Promise<number> {
+  let checks: Check[] = [];
+  try {
+    if (args.role === "member") {
+      const tf = synthesized("org-member-forwarding");
+      const set = Object.values<any>(tf.resource.aws_cloudformation_stack_set)[0];
+      const instances = Object.values<any>(tf.resource.aws_cloudformation_stack_instances)[0];
+      const template = JSON.parse(set.template_body);
+      const rules = Object.values<any>(template.Resources).filter((r) => r.Type === "AWS::Events::Rule");
+      const expected = { ruleNames: rules.map((r) => r.Properties.Name), targetBusArn: rules[0].Properties.Targets[0].Arn };
+      for (const region of args.region ? [args.region] : (instances.regions as string[])) {
+        checks.push(...(await verifyForwarding(makeClients(region).events, expected, region)));
+      }
+    } else {
+      const tf = synthesized("org-central");
+      const bus = Object.values<any>(tf.resource.aws_cloudwatch_event_bus)[0];
+      const policy = JSON.parse(Object.values<any>(tf.resource.aws_cloudwatch_event_bus_policy)[0].policy);
+      const region = [].concat(tf.provider.aws)[0]["region"] as string;
+      checks = await verifyCentralBus(makeClients(args.region ?? region).events, bus.name, policy.Statement[0].Condition.StringEquals["aws:PrincipalOrgID"]);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`verify: ${err.message}`);
+      return 2;
+    }
+    const setup = setupProblem(err);
+    if (setup) {
+      console.error(`verify: ${setup}`);
+      return 2;
+    }
+    throw err;
+  }
+  for (const c of checks) console.log(formatCheck(c));
+  const broken = checks.filter((c) => !c.ok).length;
+  console.log(broken === 0 ? `all ${checks.length} links work` : `${broken} of ${checks.length} links broken`);
+  return broken === 0 ? 0 : 1;
+}
+
 export async function main(argv: readonly string[], options: MainOptions): Promise<number> {
   const { makeClients = clientsFor, now, sleep } = options;
   let args: VerifyArgs;
@@ -176,6 +230,7 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
   let region: string;
   try {
     args = parseVerifyArgs(argv);
+    if (args.role !== "monitor") return await verifyOrganizationRole(args, makeClients);
     outputs = loadOutputs(args);
     region = args.region ?? loadConfig().region;
   } catch (err) {

@@ -5,7 +5,7 @@
 import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient, DescribeAlarmsCommand, DescribeInsightRulesCommand, GetMetricDataCommand, MetricAlarm, MetricDataQuery, MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, DescribeMetricFiltersCommand, TestMetricFilterCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { sampleFor } from "./samples";
@@ -390,4 +390,57 @@ export async function fire(c: Clients, out: StackOutputs, options: FireOptions):
     ? { ok: true, link: "alarm", detail: `entered ALARM ${secs(alarmAfter)}` }
     : { ok: false, link: "alarm", detail: `no alarm within ${Math.round(timeout / 60_000)} min`, remedy: "CloudTrail → Logs takes ~5 min on average; check the trail's CloudWatch Logs delivery and the filter checks above. An alarm already in ALARM does not re-enter it" });
   return checks;
+}
+
+/** What one account-Region of an organization (or one extra Region of an account) must have to forward its reads. */
+export interface ForwardingExpectation {
+  /** The forwarding rules' names (`<name>-fwd-<id>`), the same in every account and Region. */
+  readonly ruleNames: readonly string[];
+  /** The bus they must target: the central bus, or the home Region's default bus. */
+  readonly targetBusArn: string;
+}
+
+/**
+ * The forwarding rules of the account and Region the client talks to: each exists, receives read-only management
+ * events (a plain ENABLED rule never sees GetSecretValue), and targets the expected bus through a role (required
+ * when the bus admits the organization rather than the account: PutPermission API reference).
+ */
+export async function verifyForwarding(events: EventBridgeClient, expected: ForwardingExpectation, where: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  const add = (ok: boolean, link: string, detail: string, remedy?: string) => checks.push({ ok, link, detail, remedy: ok ? undefined : remedy });
+  const redeploy = "the StackSet instance (or the stack) here is missing or was changed: terraform apply org-member-forwarding (or the stack that owns the rule) again";
+  for (const name of expected.ruleNames) {
+    let state: string | undefined;
+    try {
+      state = (await events.send(new DescribeRuleCommand({ Name: name }))).State;
+    } catch (err) {
+      if ((err as { name?: string }).name !== "ResourceNotFoundException") throw err;
+    }
+    if (state === undefined) {
+      add(false, `forwarding rule ${name} (${where})`, "missing: reads here never reach the alerting rules", redeploy);
+      continue;
+    }
+    add(state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", `forwarding rule ${name} (${where})`, `state ${state}`, "its state must be ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS: " + redeploy);
+    const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? [];
+    const ok = targets.length === 1 && targets[0].Arn === expected.targetBusArn && !!targets[0].RoleArn;
+    add(ok, `forwarding target of ${name} (${where})`, targets.map((t) => `${t.Arn}${t.RoleArn ? " with a role" : " without a role"}`).join(", ") || "no target", `it must target ${expected.targetBusArn} through the forwarding role: ${redeploy}`);
+  }
+  return checks;
+}
+
+/** The central bus admits the organization (and only it) to put events. */
+export async function verifyCentralBus(events: EventBridgeClient, busName: string, organizationId: string): Promise<Check[]> {
+  const bus = await events.send(new DescribeEventBusCommand({ Name: busName }));
+  const policy = bus.Policy ? (JSON.parse(bus.Policy) as { Statement?: Record<string, any>[] }) : {};
+  const admits = (policy.Statement ?? []).some(
+    (s) => s.Effect === "Allow" && [].concat(s.Action).includes("events:PutEvents" as never) && s.Condition?.StringEquals?.["aws:PrincipalOrgID"] === organizationId,
+  );
+  return [
+    {
+      ok: admits,
+      link: `central bus ${busName} policy`,
+      detail: admits ? `admits ${organizationId}` : "does not admit the organization: member accounts' forwarded reads are refused",
+      remedy: admits ? undefined : "terraform apply org-central again (its bus policy admits aws:PrincipalOrgID)",
+    },
+  ];
 }
