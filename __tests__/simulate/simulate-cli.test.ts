@@ -208,7 +208,7 @@ describe("simulate CLI over the synthesized stack", () => {
 
   test.each([
     [["--events"], /^simulate: --events: needs a value$/],
-    [["--bogus"], /^simulate: --bogus: unknown argument; allowed: --events, --stack, --out, --workers, --json, --all, --stats, --help$/],
+    [["--bogus"], /^simulate: --bogus: unknown argument; allowed: --events, --stack, --out, --workers, --deployed-at, --json, --all, --stats, --help$/],
     [[], /^simulate: --events: required/],
     [["--events", "/nonexistent/file.json"], /^simulate: --events: \/nonexistent\/file\.json does not exist$/],
   ])("bad arguments %j exit 2 with one line", async (args, expected) => {

@@ -132,7 +132,8 @@ export function replayFirstSeen(model: FirstSeenModel, details: readonly Obj[], 
   const dated = details
     .map((d, i) => ({ d, i, t: Date.parse(String(d.eventTime)) }))
     .filter((x) => !Number.isNaN(x.t))
-    .sort((a, b) => a.t - b.t || a.i - b.i);
+    // Same-second reads: by event ID, so the replay does not depend on how files were split over threads.
+    .sort((a, b) => a.t - b.t || String(a.d.eventID ?? "").localeCompare(String(b.d.eventID ?? "")) || a.i - b.i);
   let deployedAt: number | undefined;
   if (options.deployedAt !== undefined) {
     deployedAt = Date.parse(options.deployedAt);

@@ -7,6 +7,7 @@
 import { compileFilterPattern, CompiledPattern } from "./filter-pattern";
 import { compileEventPattern } from "./event-pattern";
 import { compileInputTransformer, Rendered, RenderContext } from "./input-transformer";
+import { FirstSeenModel, firstSeenModelOf } from "./first-seen-model";
 import { compileInsightRule, CompiledInsightRule } from "./contributor-insights";
 
 type Json = unknown;
@@ -66,6 +67,8 @@ export interface StackModel {
   readonly insightRules: CompiledInsightRule[];
   /** The rules an event of this `source` can match, in model order; rules for any source under ANY_SOURCE. */
   readonly rulesBySource: ReadonlyMap<string, ModelRule[]>;
+  /** The first-seen workflow the stack deploys, if any: its rules start it rather than send a message. */
+  readonly firstSeen?: FirstSeenModel;
 }
 
 /** rulesBySource's key for events whose source no rule lists. */
@@ -142,7 +145,7 @@ export function stackModel(tf: Obj): StackModel {
       ...insightNames.flatMap((x) => [...x!]),
     ]);
   }
-  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames, insightRules, rulesBySource };
+  return { filters, rules, trail, alarms: values(r.aws_cloudwatch_metric_alarm), relevantEventSources, relevantEventNames, insightRules, rulesBySource, firstSeen: firstSeenModelOf(tf) };
 }
 
 /** The rules an event of each `source` can match, in model order. */

@@ -19,6 +19,7 @@ export const HELP = `usage: npm run -s simulate -- --events <file|dir> [options]
   --all             print records that match nothing too
   --stats           records/s and peak memory on stderr
   --workers <n>     worker threads, 1 to 64 (default: one per core)
+  --deployed-at <t> when the stack was deployed (ISO 8601), for the first-seen learning period (default: the first read)
   --help            this text
 exit codes: 0 all input read, 1 some input malformed or unreadable, 2 bad arguments or no synthesized stack`;
 
@@ -33,6 +34,7 @@ interface Args {
   all: boolean;
   stats: boolean;
   workers?: number;
+  deployedAt?: string;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
@@ -43,6 +45,12 @@ export function parseArgs(argv: readonly string[]): Args {
       "--stack": (v) => void (args.stack = v),
       "--out": (v) => void (args.out = v),
       "--workers": (v, flag) => void (args.workers = wholeNumber(v, flag, 1, 64)),
+      "--deployed-at": (v, flag) => {
+        if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || Number.isNaN(Date.parse(v))) {
+          throw new UsageError(`${flag}: ${v} is not a time; use ISO 8601 with a zone, e.g. 2026-11-01T09:00:00Z`);
+        }
+        args.deployedAt = v;
+      },
     },
     switches: {
       "--json": () => void (args.json = true),
@@ -166,9 +174,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (note) console.error(note);
   const started = process.hrtime.bigint();
   const out = new BlockPrinter();
-  const { alarms, summary } = await simulate(stack.tf, args.events, {
+  const { alarms, firstSeen, summary } = await simulate(stack.tf, args.events, {
     allRecords: args.json || args.all,
     workers: args.workers,
+    deployedAt: args.deployedAt,
     onRecord: (r) => (args.json ? out.line(JSON.stringify(r)) : printRecord(r, args.all, out)),
     onMalformed: (m) =>
       args.json
@@ -178,6 +187,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   out.flush();
   if (args.json) {
     for (const a of alarms) console.log(JSON.stringify({ type: "alarm", ...a }));
+    for (const f of firstSeen) console.log(JSON.stringify(f));
     console.log(JSON.stringify({ ...summary, stack: stack.name }));
   } else {
     console.log(`\nalarms (${stack.name}):`);
@@ -188,10 +198,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         console.log(`    top contributor ${c.keys.join(" ")}: ${c.value} in the ${c.periodSeconds / 60}-minute window from ${c.periodStart}`);
       }
     }
+    if (firstSeen.length > 0) {
+      console.log(`\nfirst-seen readers (${stack.name}):`);
+      for (const f of firstSeen) {
+        console.log(`  ${f.eventTime} ${f.verdict.padEnd(7)} ${f.principal} → ${f.kind} ${f.name}`);
+        if (f.message) console.log(f.message.replace(/^/gm, "      "));
+      }
+    }
     const s = summary;
     console.log(
       `\nsummary: ${s.records} records read, ${s.delivered} delivered to the log group, ${s.matched} matched, ` +
-        `${s.realtimeAlerts} real-time alerts, ${s.alarmNotifications} alarm notifications, ${s.malformed} malformed, ${s.undated} without a usable time`,
+        `${s.realtimeAlerts} real-time alerts, ${s.alarmNotifications} alarm notifications, ` +
+        `${s.firstSeenAlerts !== undefined ? `${s.firstSeenAlerts} first-seen alerts, ` : ""}${s.malformed} malformed, ${s.undated} without a usable time`,
     );
   }
   if (args.stats) {

@@ -11,6 +11,7 @@ import { alarmSpecFromTerraform, alarmTimeline, AlarmTimeline, MetricSeries } fr
 import { evaluateAlarmQueries, InsightSeries } from "../engines/contributor-insights";
 import { batchesOfFiles, inputFiles, Malformed, QuickScanner, SkippedRecord, StreamItem } from "../engines/record-stream";
 import { evaluateRecord, recordRelevance, RuleHit, stackModel, StackModel, trailDelivers } from "../engines/stack-model";
+import { FirstSeenOutcome, replayFirstSeen } from "../engines/first-seen-model";
 import { SplitTask, splitFile, splittable } from "./split";
 
 export interface RecordResult {
@@ -37,6 +38,8 @@ export interface Summary {
   readonly alarmNotifications: number;
   readonly malformed: number;
   readonly undated: number;
+  /** First-seen alerts the workflow would publish (only when the stack has the workflow). */
+  readonly firstSeenAlerts?: number;
 }
 
 export interface SimulationOptions {
@@ -54,10 +57,17 @@ export interface SimulationOptions {
    * results). false parses every record. @default true
    */
   readonly quickScan?: boolean;
+  /**
+   * When the stack was deployed (the learning item's time), for the first-seen replay: learning ends
+   * `learningDays` later. @default the earliest record the workflow sees
+   */
+  readonly deployedAt?: string;
 }
 
 export interface Simulation {
   readonly alarms: AlarmTimeline[];
+  /** Each principal/secret pair of each read the first-seen workflow receives, in eventTime order. */
+  readonly firstSeen: FirstSeenOutcome[];
   readonly summary: Summary;
 }
 
@@ -91,6 +101,8 @@ export class Accumulator {
   readonly series = new Map<string, MetricSeries>();
   /** What each Contributor Insights rule counted, by rule name. */
   readonly insights = new Map<string, InsightSeries>();
+  /** Records that started the first-seen workflow (its state lives across records: replayed at the end, in time order). */
+  readonly firstSeenReads: Record<string, unknown>[] = [];
   /** Minutes in which the log group received events: filters report their default value 0 there. */
   readonly ingested = new MetricSeries();
   private readonly metricOfFilter = new Map<string, string>();
@@ -115,7 +127,13 @@ export class Accumulator {
     const { record, envelope, file, index } = item.value;
     const c = this.counts;
     c.records++;
-    const verdict = evaluateRecord(this.model, record, envelope);
+    let verdict = evaluateRecord(this.model, record, envelope);
+    const fs = this.model.firstSeen;
+    if (fs && verdict.rules.some((r) => fs.ruleNames.has(r.rule))) {
+      // Starting the workflow is not a message: its alerts come from the replay of its table.
+      this.firstSeenReads.push(record);
+      verdict = { ...verdict, rules: verdict.rules.filter((r) => !fs.ruleNames.has(r.rule)) };
+    }
     const time = this.timeOf(record.eventTime ?? envelope?.time, verdict.delivered);
     if (time !== undefined) {
       for (const f of verdict.filters) {
@@ -209,6 +227,7 @@ export class Accumulator {
       series: [...this.series].map(([k, s]) => [k, s.entries()]),
       ingested: this.ingested.entries(),
       insights: [...this.insights].map(([k, s]) => [k, s.entries()]),
+      firstSeenReads: this.firstSeenReads,
     };
   }
 
@@ -226,6 +245,7 @@ export class Accumulator {
       if (!s) this.insights.set(rule, (s = new InsightSeries()));
       s.merge(entries);
     }
+    this.firstSeenReads.push(...data.firstSeenReads);
   }
 }
 
@@ -234,6 +254,7 @@ export interface AccumulatorData {
   series: [string, [number, number, number][]][];
   ingested: [number, number, number][];
   insights: [string, [number, string, number, number][]][];
+  firstSeenReads: Record<string, unknown>[];
 }
 
 const metricKey = (namespace: string, name: string) => `${namespace}\u0000${name}`;
@@ -273,10 +294,10 @@ export async function simulate(tf: Record<string, any>, inputs: readonly string[
       }
     }
   }
-  return finish(model, acc);
+  return finish(model, acc, options);
 }
 
-function finish(model: StackModel, acc: Accumulator): Simulation {
+function finish(model: StackModel, acc: Accumulator, options: SimulationOptions): Simulation {
   // Only alarms on metric-filter metrics can be replayed from CloudTrail; AWS service metrics (log delivery,
   // SNS and EventBridge failures) and metric math are left out.
   const produced = new Set(model.filters.map((f) => metricKey(f.namespace, f.metricName)));
@@ -314,7 +335,9 @@ function finish(model: StackModel, acc: Accumulator): Simulation {
     alarms.push(contributors.length > 0 ? { ...timeline, topContributors: contributors } : timeline);
   }
   const alarmNotifications = alarms.reduce((n, a) => n + a.transitions.filter((t) => t.to === "ALARM" && t.notified.length > 0).length, 0);
-  return { alarms, summary: { type: "summary", ...acc.counts, alarmNotifications } };
+  const firstSeen = model.firstSeen ? replayFirstSeen(model.firstSeen, acc.firstSeenReads, { deployedAt: options.deployedAt }).outcomes : [];
+  const firstSeenAlerts = model.firstSeen ? { firstSeenAlerts: firstSeen.filter((o) => o.verdict === "alert").length } : {};
+  return { alarms, firstSeen, summary: { type: "summary", ...acc.counts, alarmNotifications, ...firstSeenAlerts } };
 }
 
 /** Messages a worker posts: one per file, in that worker's order, then its accumulated metrics. */
