@@ -91,6 +91,36 @@ describe("simulate, organization", () => {
     expect(summary.realtimeAlerts).toBe(cases.filter((c) => c.verdict !== "none" && c.region !== "sa-east-1").length);
   });
 
+  test("a member account switching its forwarding rule off alarms on the organization trail's metric path", async () => {
+    // The change detection watches every rule named <name>-*, in every account the organization trail logs.
+    const disable = {
+      eventVersion: "1.09",
+      userIdentity: { type: "AssumedRole", arn: `arn:aws:sts::${UNNAMED}:assumed-role/admin/someone`, accountId: UNNAMED },
+      eventTime: "2026-11-24T10:00:00Z",
+      eventSource: "events.amazonaws.com",
+      eventName: "DisableRule",
+      awsRegion: "eu-west-1",
+      sourceIPAddress: "203.0.113.9",
+      userAgent: "aws-cli/2.22.4",
+      requestParameters: { name: "sam-org-org00001-fwd-read-role-pub" },
+      responseElements: null,
+      eventID: "disable-forwarding",
+      readOnly: false,
+      eventType: "AwsApiCall",
+      managementEvent: true,
+      recipientAccountId: UNNAMED,
+      eventCategory: "Management",
+    };
+    const file = join(outdir, "disable.json");
+    writeFileSync(file, JSON.stringify({ Records: [disable] }));
+    const { code, out } = await run(["--out", outdir, "--events", file, "--json"]);
+    expect(code).toBe(0);
+    const rec = out.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.type === "record");
+    expect(rec.filters.map((f: string) => familyOfMetric(f.replace(/-part-\d+$/, "")))).toContain("change");
+    // The trail stack's change rules watch the management account's home Region only.
+    expect(rec.rules).toEqual([]);
+  });
+
   test("--stack organization is refused where the organization's stacks are not synthesized", async () => {
     const single = mkdtempSync(join(tmpdir(), "sam-single-"));
     buildApp(parseConfig({ alertEmails: ["a@example.com"], suffix: "abcd1234" }), new App({ outdir: single })).app.synth();
