@@ -217,6 +217,15 @@ describe("organization", () => {
     expect(JSON.parse(central_.event_pattern)).toEqual(JSON.parse(alarmRule.event_pattern));
   });
 
+  test("the central account has a dashboard of its alerts and their delivery", () => {
+    const body = JSON.parse(values(central, "aws_cloudwatch_dashboard")[0].dashboard_body);
+    expect(body.widgets.map((w: Obj) => w.properties.title)).toEqual([
+      "Alerts per minute, by central rule (reads anywhere in the organization)",
+      "Alert delivery failures",
+    ]);
+    expect(JSON.stringify(body)).toContain("sam-org-org00001-alert-dlq");
+  });
+
   test("messages of a named account print its name; every central message links the account in Organizations", () => {
     const targets = values(central, "aws_cloudwatch_event_target").filter((t) => t.target_id === "alert-topic" && t.input_transformer.input_template.includes("Where:   from"));
     const named = targets.filter((t) => t.input_transformer.input_template.includes("(payments-prod)"));

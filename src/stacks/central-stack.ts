@@ -6,6 +6,7 @@ import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus
 import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { MonitorConfig, OrganizationConfig } from "../config/schema";
 import { AlertTopic } from "../constructs/alert-topic";
@@ -31,6 +32,7 @@ export class CentralStack extends TerraformStack {
   readonly realtime: RealtimeAlerts;
   readonly alarmRule: CloudwatchEventRule;
   readonly alarmTarget: CloudwatchEventTarget;
+  readonly dashboard: CloudwatchDashboard;
   /** The bus ARN as a plain string: member accounts and the trail account build the same. */
   readonly busArn: string;
 
@@ -131,6 +133,36 @@ export class CentralStack extends TerraformStack {
     );
     this.key?.allowDeadLetterQueueReaders();
 
+    // What the central account sees: alerts per minute by rule (each a read somewhere in the organization), and
+    // whether they are delivered. The organization trail's metrics and alarms live in the management account.
+    const metric = (title: string, metrics: unknown[], x: number, y: number) => ({
+      type: "metric",
+      x,
+      y,
+      width: 12,
+      height: 6,
+      properties: { title, region, view: "timeSeries", stacked: false, period: 60, stat: "Sum", metrics },
+    });
+    this.dashboard = new CloudwatchDashboard(this, "Dashboard", {
+      dashboardName: `${name}-organization`,
+      dashboardBody: JSON.stringify({
+        widgets: [
+          metric("Alerts per minute, by central rule (reads anywhere in the organization)", [[{ expression: `SEARCH('{AWS/Events,RuleName} MetricName="TriggeredRules" ${name}', 'Sum', 60)`, id: "alerts" }]], 0, 0),
+          metric(
+            "Alert delivery failures",
+            [
+              [{ expression: `SEARCH('{AWS/Events,RuleName} MetricName="FailedInvocations" ${name}', 'Sum', 300)`, id: "failed" }],
+              ["AWS/SNS", "NumberOfNotificationsFailed", "TopicName", topicName, { label: "SNS notifications failed" }],
+              ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", this.realtime.deadLetterQueueName!, { label: "alerts in dead-letter queue", stat: "Maximum" }],
+            ],
+            12,
+            0,
+          ),
+        ],
+      }),
+    });
+
+    new TerraformOutput(this, "dashboard_name", { value: this.dashboard.dashboardName, description: "CloudWatch dashboard of the central account" });
     new TerraformOutput(this, "central_bus_arn", { value: this.bus.arn, description: "The bus every account forwards its reads to" });
     new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopic.topic.arn, description: "SNS topic the organization's alerts go to" });
     new TerraformOutput(this, "event_rule_names", { value: this.realtime.rules.map((r) => r.rule.name), description: "Rules of the central bus" });
