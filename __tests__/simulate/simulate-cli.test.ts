@@ -95,9 +95,11 @@ describe("simulate CLI over the synthesized stack", () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(out.join("\n")).toBe(HELP);
-    for (const flag of ["--events", "--stack", "--out", "--json", "--all", "--stats", "--workers", "--help"]) {
-      expect(HELP.split("\n").filter((l) => l.trimStart().startsWith(`${flag} `))).toHaveLength(1);
-    }
+    // Every option the parser accepts (as its refusal of an unknown one lists them), each on one line of its own.
+    const refused = await run(["--bogus"]);
+    const allowed = /allowed: (.*)$/.exec(refused.err.join("\n"))![1].split(", ");
+    expect(allowed).toEqual(expect.arrayContaining(["--events", "--stack", "--out", "--json", "--all", "--stats", "--workers", "--help"]));
+    for (const flag of allowed) expect({ flag, lines: HELP.split("\n").filter((l) => l.trimStart().startsWith(`${flag} `)).length }).toEqual({ flag, lines: 1 });
   });
 
   test("--json | head: when the reader goes away the run ends quietly, exit 0, no EPIPE", async () => {

@@ -335,9 +335,11 @@ describe("verify CLI", () => {
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(out).toEqual([HELP]);
-    for (const option of ["--outputs", "--stack-dir", "--region", "--fire", "--timeout-minutes", "--max-age-minutes", "--help"]) {
-      expect(HELP.split("\n").filter((l) => l.trimStart().startsWith(`${option} `))).toHaveLength(1);
-    }
+    // Every option the parser accepts (as its refusal of an unknown one lists them), each on one line of its own.
+    const refused = await cli(["--bogus"]);
+    const allowed = /allowed: (.*)$/.exec(refused.err.join("\n"))![1].split(", ");
+    expect(allowed).toEqual(expect.arrayContaining(["--outputs", "--stack-dir", "--region", "--fire", "--timeout-minutes", "--max-age-minutes", "--help"]));
+    for (const option of allowed) expect({ option, lines: HELP.split("\n").filter((l) => l.trimStart().startsWith(`${option} `)).length }).toEqual({ option, lines: 1 });
   });
 
   test("run as a command without credentials: one line on stderr, exit 2, and no SDK note about future Node versions", () => {
