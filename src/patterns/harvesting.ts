@@ -9,7 +9,10 @@
  *   read in the period;
  * - distinct (principal, secret) pairs (keys `userIdentity.arn`, `requestParameters.secretId`):
  *   `UniqueContributors` is how many different secrets were read, summed over principals.
- * The alarm fires when both reach the threshold in the same period. Every real harvest (one principal, N
+ * The alarm fires when both reach the threshold in the same period. Combining two rules' INSIGHT_RULE_METRIC in one
+ * expression and alarming on it is AWS's own example ("Setting an alarm on Contributor Insights metric data",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-GraphReportData.html: "e1
+ * INSIGHT_RULE_METRIC("RejectedConnectionsRule", "Sum") … e3 (e1/e2)*100 … you can set an alarm on that expression"). Every real harvest (one principal, N
  * distinct secrets) satisfies both, so none is missed; a principal re-reading one secret N times alarms only if,
  * in the same period, the account also saw N distinct principal-secret pairs.
  *
