@@ -55,6 +55,13 @@ describe("FirstSeenReaders", () => {
     expect(machine.definition).toBe(JSON.stringify(firstSeenDefinition({ tableName: remember.Arguments.TableName, topicArn: def.States.EachPair.ItemProcessor.States.Alert.Arguments.TopicArn, retentionDays: 90 })));
   });
 
+  test("failed executions alarm on the alert and health topics: a broken workflow is not silent", () => {
+    const alarm = resources(kms.tf, "aws_cloudwatch_metric_alarm").find((a) => a.alarm_name === "sam-test0001-first-seen-failed")!;
+    expect(alarm).toMatchObject({ namespace: "AWS/States", metric_name: "ExecutionsFailed", statistic: "Sum", threshold: 1, treat_missing_data: "notBreaching" });
+    expect(alarm.dimensions.StateMachineArn).toMatch(/^\$\{aws_sfn_state_machine\./);
+    expect(alarm.alarm_actions).toHaveLength(2);
+  });
+
   test("the table is on demand, keyed by pair, forgets through TTL, and uses the customer key in kms mode", () => {
     const table = only(kms.tf, "aws_dynamodb_table");
     expect(table).toMatchObject({ billing_mode: "PAY_PER_REQUEST", hash_key: "pk", ttl: { attribute_name: "expiresAt", enabled: true } });

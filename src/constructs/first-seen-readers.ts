@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -53,6 +54,11 @@ export interface FirstSeenReadersProps {
   /** Where EventBridge puts events it could not deliver to the workflow. @default - none */
   readonly deadLetterQueue?: SqsQueue;
   readonly consoleHost?: string;
+  /**
+   * Topics told when executions fail (a publish refused by the key, a throttled table): without this a broken
+   * workflow would learn and alert nothing, silently. @default - no alarm
+   */
+  readonly alarmTopicArns?: readonly string[];
 }
 
 /**
@@ -69,6 +75,8 @@ export class FirstSeenReaders extends Construct {
   readonly stateMachine: SfnStateMachine;
   readonly invokeRole: IamRole;
   readonly invokePolicy: IamRolePolicy;
+  /** ExecutionsFailed ≥ 1 in 5 minutes (when `alarmTopicArns` are given). */
+  readonly failureAlarm?: CloudwatchMetricAlarm;
   readonly rules: { name: string; rule: CloudwatchEventRule; target: CloudwatchEventTarget }[] = [];
   /** Built ARNs (policies name them before the resources exist). */
   readonly stateMachineArn: string;
@@ -174,6 +182,27 @@ export class FirstSeenReaders extends Construct {
         { Sid: "StartFirstSeenWorkflow", Effect: "Allow", Action: "states:StartExecution", Resource: this.stateMachineArn },
       ]),
     });
+
+    if (props.alarmTopicArns?.length) {
+      // Step Functions publishes ExecutionsFailed per state machine (AWS/States, dimension StateMachineArn; Step
+      // Functions Developer Guide, "Step Functions metrics for CloudWatch"), Express workflows included.
+      this.failureAlarm = new CloudwatchMetricAlarm(this, "FailureAlarm", {
+        alarmName: `${props.name}-first-seen-failed`,
+        alarmDescription:
+          "First-seen workflow executions failed in the last 5 minutes: new readers may go unalerted. Check the log group " +
+          `${names.logGroup} (errors only) for the failing state; a refused sns:Publish or kms:GenerateDataKey points at the key or topic policy.`,
+        namespace: "AWS/States",
+        metricName: "ExecutionsFailed",
+        dimensions: { StateMachineArn: this.stateMachine.arn },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [...props.alarmTopicArns],
+      });
+    }
 
     this.patterns(props).forEach((pattern, i) => {
       const name = names.rule(i);

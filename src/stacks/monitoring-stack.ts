@@ -353,6 +353,7 @@ export class MonitoringStack extends TerraformStack {
       logRetentionDays: config.trail.logRetentionDays,
       deadLetterQueue: realtime?.deadLetterQueue,
       consoleHost,
+      alarmTopicArns: [this.alertTopic.topic.arn, ...(this.healthTopic ? [this.healthTopic.topic.arn] : [])],
     });
     realtime?.allowToDeadLetter(firstSeen.ruleArns);
     this.key?.allowFirstSeenWorkflow(`arn:${partition}:sns:${region}:${accountId}:${name}-alerts`);
