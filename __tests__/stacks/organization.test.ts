@@ -226,6 +226,22 @@ describe("organization", () => {
     expect(JSON.stringify(body)).toContain("sam-org-org00001-alert-dlq");
   });
 
+  test("an existing log-archive bucket: no bucket of its own, and the statements its owner adds as an output", () => {
+    const withArchive = buildApp(parseConfig({ ...ORG, organization: { ...ORG.organization!, logArchiveBucket: "acme-log-archive" } }), Testing.app());
+    const tf = JSON.parse(Testing.synth(withArchive.monitoring));
+    expect(values(tf, "aws_s3_bucket")).toEqual([]);
+    expect(values(tf, "aws_s3_bucket_policy")).toEqual([]);
+    expect(values(tf, "aws_cloudtrail")[0].s3_bucket_name).toBe("acme-log-archive");
+    const statements = JSON.parse(tf.output.log_archive_bucket_policy_statements.value);
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html:
+    // "arn:aws:s3:::myOrganizationBucket/AWSLogs/o-exampleorgid/*", with aws:SourceArn the organization trail's ARN.
+    const org = statements.find((st: Obj) => st.Sid === "CloudTrailOrganizationWrite");
+    expect(org.Resource).toBe("arn:aws:s3:::acme-log-archive/AWSLogs/o-a1b2c3d4e5/*");
+    expect(org.Condition.StringEquals["aws:SourceArn"]).toMatch(/^arn:aws:cloudtrail:eu-west-1:\$\{data\.aws_caller_identity\.current\.account_id\}:trail\/sam-org-org00001$/);
+    // The change detection watches the archive bucket too (the organization trail logs its account).
+    expect(JSON.stringify(values(tf, "aws_cloudwatch_log_metric_filter"))).toContain("acme-log-archive");
+  });
+
   test("messages of a named account print its name; every central message links the account in Organizations", () => {
     const targets = values(central, "aws_cloudwatch_event_target").filter((t) => t.target_id === "alert-topic" && t.input_transformer.input_template.includes("Where:   from"));
     const named = targets.filter((t) => t.input_transformer.input_template.includes("(payments-prod)"));

@@ -237,7 +237,7 @@ export const configSchema = z
             if (Object.keys(names).length > 25) {
               ctx.addIssue({
                 code: z.ZodIssueCode.custom,
-                message: "at most 25 accounts may be named (each takes 2 rules on the central bus and 15 characters of every other rule's pattern); the others are named by id with a link to the Organizations console",
+                message: "at most 25 accounts may be named (each takes 2–3 rules on the central bus and 15 characters of every other rule's pattern); the others are named by id with a link to the Organizations console",
               });
             }
             for (const id of Object.keys(names)) {
@@ -248,6 +248,11 @@ export const configSchema = z
          * Who creates the StackSet: `SELF` from the management account, `DELEGATED_ADMIN` from a member account
          * registered as a CloudFormation StackSets delegated administrator.
          */
+        /**
+         * An existing log-archive bucket (usually in the log-archive account) for the organization trail's files,
+         * instead of a bucket of its own; its owner adds the statements the trail stack outputs.
+         */
+        logArchiveBucket: bucketName.optional(),
         stackSetCallAs: z.enum(["SELF", "DELEGATED_ADMIN"], { errorMap: () => ({ message: 'must be "SELF" or "DELEGATED_ADMIN"' }) }).default("SELF"),
       })
       .strict()

@@ -11,7 +11,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { LOG_RETENTION_DAYS } from "../config/aws-facts";
-import { denyInsecureTransport, policyDocument } from "./policy";
+import { denyInsecureTransport, policyDocument, PolicyStatement } from "./policy";
 
 /** The trail's ARN, from its name: policies name the trail before it exists (it is created after them). */
 export function trailArnOf(partition: string, region: string, accountId: string, name: string): string {
@@ -66,6 +66,13 @@ export interface AuditTrailProps {
    * @default - a trail of this account only
    */
   readonly organizationId?: string;
+  /**
+   * An existing bucket to write to instead of creating one: an organization's log-archive bucket, in its own
+   * account. Its owner adds `cloudTrailBucketStatements` to its policy (the stack outputs them); `bucketName`,
+   * `bucketForceDestroy` and `bucketExpirationDays` are then unused.
+   * @default - a bucket of its own, private, versioned, encrypted
+   */
+  readonly existingBucketName?: string;
 }
 
 /**
@@ -73,9 +80,12 @@ export interface AuditTrailProps {
  * the bucket policy and the delivery role CloudTrail needs, each restricted to this trail.
  */
 export class AuditTrail extends Construct {
-  readonly bucket: S3Bucket;
-  readonly bucketPolicy: S3BucketPolicy;
-  readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** The bucket, when this construct creates it (not with `existingBucketName`). */
+  readonly bucket?: S3Bucket;
+  readonly bucketPolicy?: S3BucketPolicy;
+  readonly publicAccessBlock?: S3BucketPublicAccessBlock;
+  /** The name of the bucket the trail writes to: its own, or the existing one. */
+  readonly bucketName: string;
   readonly logGroup: CloudwatchLogGroup;
   readonly deliveryRole: IamRole;
   readonly deliveryPolicy: IamRolePolicy;
@@ -83,7 +93,7 @@ export class AuditTrail extends Construct {
   /** The trail's ARN, built from its name so policies can name it before the trail exists. */
   readonly trailArn: string;
 
-  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+  constructor(scope: Construct, id: string, private readonly props: AuditTrailProps) {
     super(scope, id);
     const retention = props.logRetentionDays ?? 365;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
@@ -96,93 +106,60 @@ export class AuditTrail extends Construct {
     // The bucket policy and the role's trust need the trail ARN, and the trail must be created after them:
     // building the ARN from its parts breaks the cycle.
     this.trailArn = trailArnOf(partition, region, accountId, props.name);
-    const fromThisTrail = { StringEquals: { "aws:SourceArn": this.trailArn } };
-
-    this.bucket = new S3Bucket(this, "Bucket", {
-      bucket: props.bucketName,
-      forceDestroy: props.bucketForceDestroy ?? false,
-    });
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "Ownership", {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    new S3BucketVersioningA(this, "Versioning", {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      bucket: this.bucket.id,
-      rule: [
-        props.kmsKeyArn
-          ? // A bucket key cuts KMS requests (and cost) for the many small log objects.
-            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-      ],
-    });
-    if (props.bucketExpirationDays !== undefined) {
-      new S3BucketLifecycleConfiguration(this, "Expiry", {
-        bucket: this.bucket.id,
+    this.bucketName = props.existingBucketName ?? props.bucketName;
+    if (props.existingBucketName === undefined) {
+      const bucket = (this.bucket = new S3Bucket(this, "Bucket", {
+        bucket: props.bucketName,
+        forceDestroy: props.bucketForceDestroy ?? false,
+      }));
+      this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      new S3BucketOwnershipControls(this, "Ownership", {
+        bucket: bucket.id,
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+      });
+      new S3BucketVersioningA(this, "Versioning", {
+        bucket: bucket.id,
+        versioningConfiguration: { status: "Enabled" },
+      });
+      new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+        bucket: bucket.id,
         rule: [
-          {
-            id: "expire-trail-logs",
-            status: "Enabled",
-            filter: [{ prefix: "" }],
-            expiration: [{ days: props.bucketExpirationDays }],
-            noncurrentVersionExpiration: [{ noncurrentDays: props.bucketExpirationDays }],
-          },
+          props.kmsKeyArn
+            ? // A bucket key cuts KMS requests (and cost) for the many small log objects.
+              { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
         ],
       });
+      if (props.bucketExpirationDays !== undefined) {
+        new S3BucketLifecycleConfiguration(this, "Expiry", {
+          bucket: bucket.id,
+          rule: [
+            {
+              id: "expire-trail-logs",
+              status: "Enabled",
+              filter: [{ prefix: "" }],
+              expiration: [{ days: props.bucketExpirationDays }],
+              noncurrentVersionExpiration: [{ noncurrentDays: props.bucketExpirationDays }],
+            },
+          ],
+        });
+      }
+      this.bucketPolicy = new S3BucketPolicy(this, "BucketPolicy", {
+        bucket: bucket.id,
+        // Applying the policy while the public access block is still being created fails with AccessDenied.
+        dependsOn: [this.publicAccessBlock],
+        policy: policyDocument([
+          ...this.cloudTrailBucketStatements(bucket.arn),
+          denyInsecureTransport("s3", [bucket.arn, `${bucket.arn}/*`]),
+        ]),
+      });
     }
-    this.bucketPolicy = new S3BucketPolicy(this, "BucketPolicy", {
-      bucket: this.bucket.id,
-      // Applying the policy while the public access block is still being created fails with AccessDenied.
-      dependsOn: [this.publicAccessBlock],
-      policy: policyDocument([
-        {
-          Sid: "CloudTrailAclCheck",
-          Effect: "Allow",
-          Principal: { Service: "cloudtrail.amazonaws.com" },
-          Action: "s3:GetBucketAcl",
-          Resource: this.bucket.arn,
-          Condition: fromThisTrail,
-        },
-        {
-          Sid: "CloudTrailWrite",
-          Effect: "Allow",
-          Principal: { Service: "cloudtrail.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `${this.bucket.arn}/AWSLogs/${accountId}/*`,
-          Condition: {
-            StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
-          },
-        },
-        ...(props.organizationId
-          ? [
-              {
-                // CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail", organization trails: the log
-                // files of every account go under AWSLogs/<organization id>/, and "In an organization trail, the
-                // value of aws:SourceArn must be a trail ARN that is owned by the management account".
-                Sid: "CloudTrailOrganizationWrite",
-                Effect: "Allow" as const,
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: `${this.bucket.arn}/AWSLogs/${props.organizationId}/*`,
-                Condition: {
-                  StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
-                },
-              },
-            ]
-          : []),
-        denyInsecureTransport("s3", [this.bucket.arn, `${this.bucket.arn}/*`]),
-      ]),
-    });
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: trailLogGroupName(props.name),
@@ -226,7 +203,7 @@ export class AuditTrail extends Construct {
 
     this.trail = new Cloudtrail(this, "Trail", {
       name: props.name,
-      s3BucketName: this.bucket.id,
+      s3BucketName: this.bucket?.id ?? this.bucketName,
       isMultiRegionTrail: props.multiRegion ?? true,
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
@@ -245,7 +222,54 @@ export class AuditTrail extends Construct {
         },
       ],
       // CloudTrail checks bucket access and role permissions when the trail is created.
-      dependsOn: [this.bucketPolicy, this.deliveryPolicy],
+      dependsOn: [...(this.bucketPolicy ? [this.bucketPolicy] : []), this.deliveryPolicy],
     });
   }
+
+  /**
+   * What CloudTrail needs on the trail's bucket, each statement pinned to this trail: the bucket policy of a bucket
+   * this construct creates, or the statements the owner of an existing (log-archive) bucket must add.
+   */
+  cloudTrailBucketStatements(bucketArn: string): PolicyStatement[] {
+    const { accountId, organizationId } = this.props;
+    const fromThisTrail = { StringEquals: { "aws:SourceArn": this.trailArn } };
+    return [
+        {
+          Sid: "CloudTrailAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:GetBucketAcl",
+          Resource: bucketArn,
+          Condition: fromThisTrail,
+        },
+        {
+          Sid: "CloudTrailWrite",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
+          Condition: {
+            StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
+          },
+        },
+        ...(organizationId
+          ? [
+              {
+                // CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail", organization trails: the log
+                // files of every account go under AWSLogs/<organization id>/, and "In an organization trail, the
+                // value of aws:SourceArn must be a trail ARN that is owned by the management account".
+                Sid: "CloudTrailOrganizationWrite",
+                Effect: "Allow" as const,
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${bucketArn}/AWSLogs/${organizationId}/*`,
+                Condition: {
+                  StringEquals: { "aws:SourceArn": this.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
+                },
+              },
+            ]
+          : []),
+    ];
+  }
+
 }

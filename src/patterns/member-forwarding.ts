@@ -28,7 +28,7 @@ export interface RulePattern {
 }
 
 /**
- * How many accounts may be named: each takes one rule per outcome on the central bus (quota: 300 rules per bus,
+ * How many accounts may be named: each takes one rule per outcome on the central bus (more when a pattern does not fit one rule) (quota: 300 rules per bus,
  * EventBridge quotas) and 15 characters of every other rule's pattern (2,048 characters).
  */
 export const MAX_NAMED_ACCOUNTS = 25;

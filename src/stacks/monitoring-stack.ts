@@ -146,6 +146,7 @@ export class MonitoringStack extends TerraformStack {
       excludeManagementEventSources: config.trail.excludeManagementEventSources,
       kmsKeyArn,
       organizationId: org?.id,
+      existingBucketName: org?.logArchiveBucket,
     });
 
     this.alertTopic = new AlertTopic(this, "AlertTopic", {
@@ -167,7 +168,8 @@ export class MonitoringStack extends TerraformStack {
       ? tamperDetection({
           resourcePrefix: name,
           logGroupName,
-          bucketName,
+          // An organization's log-archive bucket is watched like a bucket of its own (the trail logs its account).
+          bucketName: org?.logArchiveBucket ?? bucketName,
           deliveryRoleName: trailDeliveryRoleName(name),
           deadLetterQueueName: config.realtimeAlerts.enabled ? deadLetterQueueNameOf(name) : undefined,
           key: this.key ? { id: this.key.key.keyId, arn: this.key.key.arn, partition, region } : undefined,
@@ -363,7 +365,13 @@ export class MonitoringStack extends TerraformStack {
   private outputs(config: MonitorConfig, detectionIds: string[]): void {
     const secret = this.demoSecret?.secret;
     new TerraformOutput(this, "trail_arn", { value: this.trail.trail.arn, description: "CloudTrail trail" });
-    new TerraformOutput(this, "trail_bucket", { value: this.trail.bucket.bucket, description: "S3 bucket with the trail's log files" });
+    new TerraformOutput(this, "trail_bucket", { value: this.trail.bucket?.bucket ?? this.trail.bucketName, description: "S3 bucket with the trail's log files" });
+    if (!this.trail.bucket) {
+      new TerraformOutput(this, "log_archive_bucket_policy_statements", {
+        value: JSON.stringify(this.trail.cloudTrailBucketStatements(`arn:${partitionOf(config.region)}:s3:::${this.trail.bucketName}`)),
+        description: "Statements the log-archive bucket's owner adds to its bucket policy, so that this organization trail may write there",
+      });
+    }
     new TerraformOutput(this, "log_group_name", { value: this.trail.logGroup.name, description: "Log group the metric filters read" });
     new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopic.topic.arn, description: "SNS topic both alert paths publish to" });
     if (this.healthTopic) {
