@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateRecord, stackModel, StackModel } from "../../src/engines/stack-model";
-import { FirstSeenModel, firstSeenModelOf, replayFirstSeen } from "../../src/engines/first-seen-model";
+import { firstSeenInput, FirstSeenModel, firstSeenModelOf, replayFirstSeen } from "../../src/engines/first-seen-model";
 import { synthesizedForReplay } from "../patterns/replay";
 
 const DIR = join(__dirname, "..", "fixtures", "first-seen");
@@ -99,6 +99,15 @@ describe("first-seen readers, replayed from the synthesized stack", () => {
       "arn:aws:iam::111122223333:role/app-role",
       "arn:aws:iam::111122223333:role/app-role",
     ]);
+  });
+
+  test("what simulate keeps of a read (firstSeenInput) gives the same pairs, verdicts and messages as the whole record", () => {
+    for (const file of Object.keys(expected)) {
+      const records = recordsOf(file);
+      const whole = replayFirstSeen(fs, records, { deployedAt: expected[file].deployedAt }).outcomes;
+      const kept = replayFirstSeen(fs, records.map(firstSeenInput), { deployedAt: expected[file].deployedAt }).outcomes;
+      expect(kept).toEqual(whole);
+    }
   });
 
   test("a definition edited after synthesis is refused, not replayed as if it were the modelled one", () => {

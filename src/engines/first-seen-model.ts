@@ -64,6 +64,34 @@ export function firstSeenModelOf(tf: Obj): FirstSeenModel | undefined {
   return { ruleNames, tableName, topicArn, retentionDays, learningDays: hours ? Number(hours[1]) / 24 : 0, consoleHost };
 }
 
+/**
+ * What the workflow uses of a read record (pairs and message), so a long replay keeps little per read: the replay
+ * needs every read at the end, in time order.
+ */
+export function firstSeenInput(detail: Obj): Obj {
+  const u = detail.userIdentity ?? {};
+  const issuer = u.sessionContext?.sessionIssuer?.arn;
+  return {
+    eventTime: detail.eventTime,
+    eventID: detail.eventID,
+    eventName: detail.eventName,
+    eventSource: detail.eventSource,
+    awsRegion: detail.awsRegion,
+    recipientAccountId: detail.recipientAccountId,
+    sourceIPAddress: detail.sourceIPAddress,
+    userAgent: detail.userAgent,
+    vpcEndpointId: detail.vpcEndpointId,
+    requestParameters: detail.requestParameters,
+    userIdentity: {
+      type: u.type,
+      arn: u.arn,
+      invokedBy: u.invokedBy,
+      principalId: u.principalId,
+      ...(issuer !== undefined ? { sessionContext: { sessionIssuer: { arn: issuer } } } : {}),
+    },
+  };
+}
+
 export interface FirstSeenOutcome {
   readonly type: "first-seen";
   readonly eventTime: string;

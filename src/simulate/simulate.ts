@@ -11,7 +11,7 @@ import { alarmSpecFromTerraform, alarmTimeline, AlarmTimeline, MetricSeries } fr
 import { evaluateAlarmQueries, InsightSeries } from "../engines/contributor-insights";
 import { batchesOfFiles, inputFiles, Malformed, QuickScanner, SkippedRecord, StreamItem } from "../engines/record-stream";
 import { evaluateRecord, recordRelevance, RuleHit, stackModel, StackModel, trailDelivers } from "../engines/stack-model";
-import { FirstSeenOutcome, replayFirstSeen } from "../engines/first-seen-model";
+import { firstSeenInput, FirstSeenOutcome, replayFirstSeen } from "../engines/first-seen-model";
 import { SplitTask, splitFile, splittable } from "./split";
 
 export interface RecordResult {
@@ -131,7 +131,7 @@ export class Accumulator {
     const fs = this.model.firstSeen;
     if (fs && verdict.rules.some((r) => fs.ruleNames.has(r.rule))) {
       // Starting the workflow is not a message: its alerts come from the replay of its table.
-      this.firstSeenReads.push(record);
+      this.firstSeenReads.push(firstSeenInput(record));
       verdict = { ...verdict, rules: verdict.rules.filter((r) => !fs.ruleNames.has(r.rule)) };
     }
     const time = this.timeOf(record.eventTime ?? envelope?.time, verdict.delivered);
