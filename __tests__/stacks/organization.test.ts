@@ -174,6 +174,15 @@ describe("organization", () => {
     expect(set.auto_deployment).toEqual({ enabled: true, retain_stacks_on_account_removal: false });
     expect(set.capabilities).toEqual(["CAPABILITY_IAM"]);
     expect(set.call_as).toBe("SELF");
+    // An automatic deployment (an account joining an OU) may run when `terraform apply` updates the StackSet.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html: "When true,
+    // StackSets performs non-conflicting operations concurrently and queues conflicting operations. After
+    // conflicting operations finish, StackSets starts queued operations in request order." and "When false
+    // (default), StackSets performs one operation at a time in request order."
+    expect(set.managed_execution).toEqual({ active: true });
+    // hashicorp/terraform-provider-aws#23464 (perpetual administration_role_arn diff with SERVICE_MANAGED and
+    // auto_deployment), fixed only by pull request #45992 after the pinned provider 5.100.0.
+    expect(set.lifecycle.ignore_changes).toEqual(["administration_role_arn"]);
     const instances = values(members, "aws_cloudformation_stack_instances")[0];
     expect(instances.regions.sort()).toEqual(["ap-southeast-2", "eu-west-1", "us-east-1"]);
     // hashicorp/terraform-provider-aws internal/service/cloudformation/stack_instances.go validates

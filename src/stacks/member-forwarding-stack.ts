@@ -62,9 +62,18 @@ export class MemberForwardingStack extends TerraformStack {
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       templateBody: JSON.stringify(this.template),
       operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: "PARALLEL" },
+      // An account joining an OU starts an automatic deployment at any time; without managed execution a
+      // `terraform apply` meeting it fails with OperationInProgressException. CloudFormation API Reference,
+      // ManagedExecution: "When true, StackSets performs non-conflicting operations concurrently and queues
+      // conflicting operations. After conflicting operations finish, StackSets starts queued operations in request
+      // order." (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html)
+      managedExecution: { active: true },
       lifecycle: {
-        // With SERVICE_MANAGED, CloudFormation reports an administration role of its own that the configuration
-        // does not set: without this every plan would show a change (provider documentation of the resource).
+        // With SERVICE_MANAGED and auto_deployment, CloudFormation fills AdministrationRoleARN with its
+        // service-linked role and provider 5.100.0 writes it to the state although the argument conflicts with
+        // auto_deployment: every plan would show a change. hashicorp/terraform-provider-aws issue #23464, fixed by
+        // pull request #45992 (merged 2026-01-15, "Fixes perpetual drift when using `auto_deployment` with
+        // `permission_model = "SERVICE_MANAGED"`"), in a provider release later than the one pinned here.
         ignoreChanges: ["administration_role_arn"],
       },
     });

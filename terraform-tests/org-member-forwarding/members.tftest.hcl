@@ -13,6 +13,10 @@ run "stack_set_is_service_managed_and_deploys_itself_to_new_accounts" {
     error_message = "automatic deployment must be on: new accounts get the forwarding rules without anyone acting"
   }
   assert {
+    condition     = aws_cloudformation_stack_set.StackSet.managed_execution[0].active
+    error_message = "managed execution must be on: an update meeting an automatic deployment queues instead of failing"
+  }
+  assert {
     condition     = length(aws_cloudformation_stack_instances.Instances.regions) == 3
     error_message = "one region set: the home region and every listed one"
   }
