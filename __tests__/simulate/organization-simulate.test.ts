@@ -10,6 +10,7 @@ import { App } from "cdktf";
 import { buildApp } from "../../src/app";
 import { parseConfig } from "../../src/config/load";
 import { main } from "../../src/simulate/cli";
+import { evaluateRecord, stackModel } from "../../src/engines/stack-model";
 import { familyOfMetric, OWN_FIXTURES } from "../patterns/replay";
 
 const MANAGEMENT = "111111111111";
@@ -119,6 +120,67 @@ describe("simulate, organization", () => {
     expect(rec.filters.map((f: string) => familyOfMetric(f.replace(/-part-\d+$/, "")))).toContain("change");
     // The trail stack's change rules watch the management account's home Region only.
     expect(rec.rules).toEqual([]);
+  });
+
+  /** The synthesized stacks of the organization, as `simulate --stack organization` reads them. */
+  const stacks = () => {
+    const read = (name: string) => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
+    return { central: read("org-central"), trail: read("org-trail"), members: read("org-member-forwarding") };
+  };
+
+  /**
+   * The event CloudWatch sends to the default bus of the alarm's account when the alarm changes state. CloudWatch
+   * User Guide, "Alarm events and EventBridge" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html):
+   * "CloudWatch sends events to Amazon EventBridge whenever a CloudWatch alarm is created, updated, deleted, or
+   * changes alarm state", with `"source": "aws.cloudwatch"`, `"detail-type": "CloudWatch Alarm State Change"`, and
+   * `alarmName` and `state.value` in `detail`.
+   */
+  const alarmStateChange = (alarmName: string, account: string, region: string) => {
+    const detail = { alarmName, state: { value: "ALARM", reason: "Threshold Crossed" }, previousState: { value: "OK" } };
+    return { detail, envelope: { version: "0", id: "1", "detail-type": "CloudWatch Alarm State Change", source: "aws.cloudwatch", account, time: "2026-11-24T10:05:00Z", region, resources: [`arn:aws:cloudwatch:${region}:${account}:alarm:${alarmName}`], detail } };
+  };
+
+  test("each alarm transition of the organization trail reaches on-call once per topic it names, never again through the central account", async () => {
+    const disable = JSON.parse(readFileSync(join(OWN_FIXTURES, "gsv-role-session-vpce.json"), "utf8"));
+    const file = join(outdir, "for-alarms.json");
+    // The read records of the first test plus a change to the monitor (the change alarm notifies both topics).
+    const change = { ...disable, eventSource: "events.amazonaws.com", eventName: "DisableRule", readOnly: false, requestParameters: { name: "sam-org-org00001-fwd-read-role-pub" }, recipientAccountId: UNNAMED, eventID: "change" };
+    writeFileSync(file, JSON.stringify({ Records: [...JSON.parse(readFileSync(events, "utf8")).Records, change] }));
+    const { code, out } = await run(["--out", outdir, "--events", file, "--json"]);
+    expect(code).toBe(0);
+    const alarms = out.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.type === "alarm");
+    const model = stackModel({ organization: stacks() });
+    // The trail stack's two topics, by construct: `<name>-alerts` (AlertTopic) and `<name>-health` (HealthTopic).
+    const topicName = (ref: string) => (/^\$\{aws_sns_topic\.AlertTopic_/.test(ref) ? "alerts" : /^\$\{aws_sns_topic\.HealthTopic_/.test(ref) ? "health" : ref);
+    const counted: { alarm: string; topics: string[]; central: number }[] = [];
+    for (const a of alarms) {
+      for (const t of a.transitions.filter((x: { to: string }) => x.to === "ALARM")) {
+        // Path 1: the alarm's actions, one e-mail per topic (alert_emails are subscribed to each topic).
+        // Path 2: the state change event on the management account's default bus, through any forwarding rule
+        // to the central bus and any central rule that pages.
+        const { detail, envelope } = alarmStateChange(a.alarm, MANAGEMENT, "us-east-1");
+        const central = evaluateRecord(model, detail, envelope).rules.length;
+        counted.push({ alarm: a.alarm, topics: t.notified.map(topicName).sort(), central });
+      }
+    }
+    const families = new Set(counted.map((c) => familyOfMetric(c.alarm)));
+    expect(families).toEqual(new Set(["read", "denied", "change"]));
+    for (const c of counted) {
+      // The change alarm notifies the health topic too, by design (README, "Health topic"): a broken alert topic
+      // or key cannot silence it. Every other alarm: the alert topic alone.
+      const topics = /-monitoring-changes$/.test(c.alarm) ? ["alerts", "health"] : ["alerts"];
+      expect(c).toEqual({ alarm: c.alarm, topics, central: 0 });
+    }
+  });
+
+  test("the central bus pages nobody for an alarm state change, whoever sends it: a member cannot forge a metric-path alarm", () => {
+    // The bus admits every account of the organization (PutEvents with aws:PrincipalOrgID), so a member can send
+    // any event there: a central rule matching alarm state changes by name would page for a member's own alarm.
+    const central = stackModel(stacks().central);
+    for (const account of [UNNAMED, NAMED, MANAGEMENT]) {
+      const { detail, envelope } = alarmStateChange("sam-org-org00001-read-secret-value", account, "us-east-1");
+      expect({ account, rules: evaluateRecord(central, detail, envelope).rules.map((r) => r.rule) }).toEqual({ account, rules: [] });
+    }
   });
 
   test("--stack organization is refused where the organization's stacks are not synthesized", async () => {

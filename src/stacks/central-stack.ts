@@ -4,8 +4,6 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
 import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { MonitorConfig, OrganizationConfig } from "../config/schema";
@@ -13,7 +11,6 @@ import { AlertTopic } from "../constructs/alert-topic";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { RealtimeAlerts } from "../constructs/realtime-alerts";
 import { policyDocument } from "../constructs/policy";
-import { alarmStateChangePattern, alarmStateTransformer } from "../patterns/alarm-events";
 import { centralBusName, eventBusArn } from "../patterns/member-forwarding";
 import { readDetections } from "../patterns/sensitive-reads";
 import { alertEmailsVariable, configureBackend, readScope } from "./monitoring-stack";
@@ -21,8 +18,10 @@ import { alertEmailsVariable, configureBackend, readScope } from "./monitoring-s
 /**
  * The organization's central account (security/audit account): the event bus every member account forwards its
  * reads to (its policy admits the organization only), the read and denied-read rules with their input
- * transformers, the alert topic and the dead-letter queue, and a rule turning the organization trail's alarm
- * state changes (forwarded from the management account) into alerts.
+ * transformers, the alert topic and the dead-letter queue. No rule here matches CloudWatch alarm state changes:
+ * the organization trail's alarms notify the management account's topics (one path per alarm transition), and
+ * the bus admits every account of the organization, so such a rule would page for any member's own alarm named
+ * like ours.
  */
 export class CentralStack extends TerraformStack {
   readonly bus: CloudwatchEventBus;
@@ -30,8 +29,6 @@ export class CentralStack extends TerraformStack {
   readonly alertTopic: AlertTopic;
   readonly key?: EncryptionKey;
   readonly realtime: RealtimeAlerts;
-  readonly alarmRule: CloudwatchEventRule;
-  readonly alarmTarget: CloudwatchEventTarget;
   readonly dashboard: CloudwatchDashboard;
   /** The bus ARN as a plain string: member accounts and the trail account build the same. */
   readonly busArn: string;
@@ -103,30 +100,9 @@ export class CentralStack extends TerraformStack {
       kmsMasterKeyId: kmsKeyArn,
     });
 
-    const alarmRuleName = `${name}-trail-alarm`;
-    this.alarmRule = new CloudwatchEventRule(this, "TrailAlarmRule", {
-      name: alarmRuleName,
-      description: "The organization trail's metric-path alarms (forwarded from its account), rendered for the on-call",
-      eventBusName: this.bus.name,
-      eventPattern: JSON.stringify(alarmStateChangePattern(name)),
-      state: "ENABLED",
-    });
-    const transformer = alarmStateTransformer();
-    this.alarmTarget = new CloudwatchEventTarget(this, "TrailAlarmTarget", {
-      rule: this.alarmRule.name,
-      eventBusName: this.bus.name,
-      targetId: "alert-topic",
-      arn: this.alertTopic.topic.arn,
-      inputTransformer: { inputPaths: transformer.inputPaths, inputTemplate: transformer.inputTemplate },
-      retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
-      deadLetterConfig: { arn: this.realtime.deadLetterQueue.arn },
-    });
-    this.realtime.allowToDeadLetter([this.alarmRule.arn]);
-
-    const ruleArns = [...this.realtime.ruleArns, this.alarmRule.arn];
-    this.alertTopic.allowEventRules(ruleArns);
+    this.alertTopic.allowEventRules(this.realtime.ruleArns);
     // Rules on a custom bus: arn:…:rule/<bus name>/<rule name>.
-    const ruleNames = [...this.realtime.rules.map((r) => r.name), alarmRuleName];
+    const ruleNames = this.realtime.rules.map((r) => r.name);
     this.key?.allowEventBridgeDelivery(
       `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
       ruleNames.map((n) => `arn:${partition}:events:${region}:${accountId}:rule/${busName}/${n}`),

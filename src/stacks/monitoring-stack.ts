@@ -7,7 +7,6 @@ import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { BackendConfig, forwardedRegions, MonitorConfig, OrganizationConfig } from "../config/schema";
 import { EventForwarding } from "../constructs/event-forwarding";
 import { centralBusName, eventBusArn } from "../patterns/member-forwarding";
-import { alarmStateChangePattern } from "../patterns/alarm-events";
 import { AlertTopic } from "../constructs/alert-topic";
 import { AuditTrail, trailArnOf, trailDeliveryRoleName, trailLogGroupName } from "../constructs/audit-trail";
 import { DemoSecret } from "../constructs/demo-secret";
@@ -38,8 +37,8 @@ export interface MonitoringStackOptions {
   /**
    * Build the organization trail stack of this organization (deployed in its management account): an
    * organization trail, its metric path and self-monitoring; the real-time read rules run in the central account,
-   * so this account's reads (in every region of `organization.regions`) and its alarms' state changes are
-   * forwarded to the central bus.
+   * so this account's reads (in every region of `organization.regions`) are forwarded to the central bus; its
+   * alarms notify its own topics.
    * @default - the single-account monitor
    */
   readonly organization?: OrganizationConfig;
@@ -275,12 +274,14 @@ export class MonitoringStack extends TerraformStack {
       }
       const regions = forwardedRegions(config);
       if (org) {
-        // Reads in this account, in the home region and every listed one, go to the central bus, with the state
-        // changes of this stack's alarms: CloudWatch alarms cannot notify a topic in another account.
+        // Reads in this account, in the home region and every listed one, go to the central bus. This stack's
+        // alarms do not: they notify this account's topics only, which on-call subscribes to anyway for the real-time
+        // change alerts of this stack. Forwarding their state changes as well paged every alarm transition twice
+        // (README, "Organization": one path per alarm).
         const central = eventBusArn(partition, region, org.securityAccountId, centralBusName(name));
         this.forwarding = new EventForwarding(this, "Forwarding", {
           namePrefix: name,
-          rules: [...readRulePatterns(detections), { id: "alarm-state", pattern: alarmStateChangePattern(name) }],
+          rules: readRulePatterns(detections),
           targetBusArn: central,
           regions: [region, ...regions],
           accountId,
