@@ -46,6 +46,30 @@ describe("simulate: first-seen readers", () => {
     expect(lines.filter((l) => l.type === "record").flatMap((l) => l.rules.map((r: { rule: string }) => r.rule))).not.toContain("sam-test0001-first-seen");
   });
 
+  // The workflow replaces the per-read alerts on successful reads (`replacesReadAlerts`, default true): the WHOLE
+  // replay (alarms, real-time rules, first-seen) is what the on-call receives.
+  test.each([
+    ["known-reader-after-learning.json", 0],
+    ["quiet-during-learning.json", 0],
+    ["new-reader-alerts-once.json", 1],
+  ])("whole replay of %s pages %i time(s) in all: no per-read alarm or real-time alert besides the workflow's", async (file, pages) => {
+    const { code, out } = await run(["--out", outdir, "--json", "--deployed-at", expected[file].deployedAt, "--events", join(FIXTURES, file)]);
+    expect(code).toBe(0);
+    const summary = out.map((l) => JSON.parse(l)).at(-1);
+    expect({ realtime: summary.realtimeAlerts, alarms: summary.alarmNotifications, firstSeen: summary.firstSeenAlerts }).toEqual({ realtime: 0, alarms: 0, firstSeen: pages });
+  });
+
+  test("replacesReadAlerts false keeps the per-read alerts beside the workflow (each read of a known reader pages)", async () => {
+    const out2 = mkdtempSync(join(tmpdir(), "sam-fs-both-"));
+    buildApp(config({ firstSeenReaders: { enabled: true, replacesReadAlerts: false } }), new App({ outdir: out2 })).app.synth();
+    const file = "known-reader-after-learning.json";
+    const { code, out } = await run(["--out", out2, "--json", "--deployed-at", expected[file].deployedAt, "--events", join(FIXTURES, file)]);
+    expect(code).toBe(0);
+    const summary = out.map((l) => JSON.parse(l)).at(-1);
+    expect(summary.realtimeAlerts).toBe(3);
+    expect(summary.firstSeenAlerts).toBe(0);
+  });
+
   test("text output prints the alert as the on-call reads it", async () => {
     const { code, out } = await run(["--out", outdir, "--deployed-at", "2026-11-01T09:00:00Z", "--events", join(FIXTURES, "new-reader-alerts-once.json")]);
     expect(code).toBe(0);

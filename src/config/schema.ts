@@ -333,6 +333,11 @@ export const configSchema = z
         learningDays: z.number().int("must be a whole number of days").min(0, "must be 0 to 365 days").max(365, "must be 0 to 365 days").default(14),
         /** A pair not read for this many days is forgotten and alerts again. */
         retentionDays: z.number().int("must be a whole number of days").min(1, "must be 1 to 365 days").max(365, "must be 1 to 365 days").default(90),
+        /**
+         * The workflow replaces the per-read alerts on successful reads (real-time rules and alarm notifications):
+         * a known reader stays quiet, a new one pages once. Decoys, denied reads, harvesting and tampering still alert.
+         */
+        replacesReadAlerts: z.boolean().default(true),
       })
       .strict()
       .default({}),

@@ -16,7 +16,7 @@ import {
   LEARNING_ITEM_KEY,
   TTL_ATTRIBUTE,
 } from "../patterns/first-seen";
-import { ReadDetection, variantEventPatterns } from "../patterns/sensitive-reads";
+import { EventPattern, ReadDetection, variantEventPatterns } from "../patterns/sensitive-reads";
 import { policyDocument, PolicyStatement } from "./policy";
 
 /** Names of the first-seen resources, from the monitor's `<prefix>-<suffix>` name: one place for stack, key and tamper. */
@@ -78,6 +78,8 @@ export class FirstSeenReaders extends Construct {
   /** ExecutionsFailed ≥ 1 in 5 minutes (when `alarmTopicArns` are given). */
   readonly failureAlarm?: CloudwatchMetricAlarm;
   readonly rules: { name: string; rule: CloudwatchEventRule; target: CloudwatchEventTarget }[] = [];
+  /** The rules' event patterns (`first-seen-<n>`), for forwarding other regions' reads to the workflow's bus. */
+  readonly patterns: { id: string; pattern: EventPattern }[];
   /** Built ARNs (policies name them before the resources exist). */
   readonly stateMachineArn: string;
   readonly tableArn: string;
@@ -204,7 +206,8 @@ export class FirstSeenReaders extends Construct {
       });
     }
 
-    this.patterns(props).forEach((pattern, i) => {
+    this.patterns = this.patternsOf(props).map((pattern, i) => ({ id: `first-seen-${i + 1}`, pattern }));
+    this.patternsOf(props).forEach((pattern, i) => {
       const name = names.rule(i);
       const rule = new CloudwatchEventRule(this, `Rule${i === 0 ? "" : i + 1}`, {
         name,
@@ -227,7 +230,7 @@ export class FirstSeenReaders extends Construct {
     });
   }
 
-  private patterns(props: FirstSeenReadersProps) {
+  private patternsOf(props: FirstSeenReadersProps) {
     return variantEventPatterns(
       props.detections.filter((d) => d.outcome === "success"),
       { outcome: "success", identity: "any", network: "any" },
@@ -235,7 +238,7 @@ export class FirstSeenReaders extends Construct {
   }
 
   private ruleArnsFor(props: FirstSeenReadersProps, names: ReturnType<typeof firstSeenNames>): string[] {
-    return this.patterns(props).map((_, i) => `arn:${props.partition}:events:${props.region}:${props.accountId}:rule/${names.rule(i)}`);
+    return this.patternsOf(props).map((_, i) => `arn:${props.partition}:events:${props.region}:${props.accountId}:rule/${names.rule(i)}`);
   }
 
   /** The rules' ARNs, built (for the dead-letter queue's and the key's policies). */

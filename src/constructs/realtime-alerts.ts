@@ -91,7 +91,9 @@ export class RealtimeAlerts extends Construct {
         kmsMasterKeyId: props.kmsMasterKeyId,
       });
     const busName = props.eventBusName ?? "default";
-    this.patterns = realtimeRulePatterns(props.detections, family, props.accountNames);
+    // No detection (successful reads left to the first-seen workflow, denied reads off): only the queue, which the
+    // other families' rules share.
+    this.patterns = props.detections.length === 0 ? [] : realtimeRulePatterns(props.detections, family, props.accountNames);
     for (const { id, variant, pattern, account } of this.patterns) {
       const key = variantKey(variant, family);
       const transformer = alertTransformer(variant, {

@@ -17,6 +17,11 @@ export interface SecretAccessAlarmsProps {
    * @default 0
    */
   readonly otherFiltersOnLogGroup?: number;
+  /**
+   * Detections whose alarm keeps its metric and state (dashboard, history) but notifies no one: another path
+   * alerts for them (the first-seen workflow, for successful reads). @default none
+   */
+  readonly silentDetectionIds?: readonly string[];
 }
 
 /** One metric filter and alarm per detection (per monitored secret, or one catch-all), on the trail's log group. */
@@ -46,7 +51,7 @@ export class SecretAccessAlarms extends Construct {
         metricNamespace: props.metricNamespace,
         metricName: name,
         description: describe(d),
-        alarmActions: [props.topicArn, ...(props.extraTopicArns ?? [])],
+        alarmActions: props.silentDetectionIds?.includes(d.id) ? [] : [props.topicArn, ...(props.extraTopicArns ?? [])],
       });
     });
   }

@@ -208,7 +208,17 @@ export class MonitoringStack extends TerraformStack {
     const changeFilters = changes ? detectionFilterPatterns(changes).length : 0;
     const decoyFilters = decoy ? detectionFilterPatterns(decoy).length : 0;
     const common = { namePrefix: name, logGroupName: this.trail.logGroup.name, metricNamespace: config.metricNamespace, topicArn: this.alertTopic.topic.arn };
-    this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", { ...common, detections, otherFiltersOnLogGroup: cisFilters + changeFilters + decoyFilters });
+    // With first-seen replacing them, successful reads page only through the workflow (a new principal/secret pair):
+    // their alarms keep counting for the dashboard without notifying, and no real-time rule alerts on them.
+    const replacedByFirstSeen =
+      config.firstSeenReaders.enabled && config.firstSeenReaders.replacesReadAlerts ? detections.filter((d) => d.outcome === "success") : [];
+    const pagingDetections = detections.filter((d) => !replacedByFirstSeen.includes(d));
+    this.accessAlarms = new SecretAccessAlarms(this, "SecretAccessAlarms", {
+      ...common,
+      detections,
+      otherFiltersOnLogGroup: cisFilters + changeFilters + decoyFilters,
+      silentDetectionIds: replacedByFirstSeen.map((d) => d.id),
+    });
     if (decoy) this.decoyAlarms = new SecretAccessAlarms(this, "DecoyAlarms", { ...common, detections: [decoy] });
     if (config.harvesting.enabled) {
       this.harvesting = new HarvestingAlarm(this, "Harvesting", {
@@ -232,7 +242,7 @@ export class MonitoringStack extends TerraformStack {
         this.realtime = new RealtimeAlerts(this, "RealtimeAlerts", {
           namePrefix: name,
           topicArn: this.alertTopic.topic.arn,
-          detections,
+          detections: pagingDetections,
           consoleHost,
           kmsMasterKeyId: kmsKeyArn,
         });
@@ -290,7 +300,13 @@ export class MonitoringStack extends TerraformStack {
       } else if (regions.length > 0 && this.realtime) {
         this.forwarding = new EventForwarding(this, "Forwarding", {
           namePrefix: name,
-          rules: [...this.realtime.patterns, ...(this.changeRealtime?.patterns ?? []), ...(this.decoyRealtime?.patterns ?? [])],
+          rules: [
+            ...this.realtime.patterns,
+            ...(this.changeRealtime?.patterns ?? []),
+            ...(this.decoyRealtime?.patterns ?? []),
+            // Successful reads elsewhere reach the workflow only through these when no read rule forwards them.
+            ...(replacedByFirstSeen.length > 0 ? (firstSeen?.patterns ?? []) : []),
+          ],
           targetBusArn: eventBusArn(partition, region, accountId, "default"),
           regions,
           accountId,
