@@ -152,6 +152,93 @@ const localBackend = z
   })
   .strict();
 
+const rateLimit = (fallback: number) =>
+  z
+    .number({ invalid_type_error: "must be a whole number of invocations per second" })
+    .int("must be a whole number of invocations per second")
+    .min(1, "must be 1 to 300 invocations per second (EventBridge's range)")
+    .max(300, "must be 1 to 300 invocations per second (EventBridge's range)")
+    .default(fallback);
+
+/** An API destination: off unless enabled; its URL and credentials come from sensitive Terraform variables. */
+const destination = (rate: number) =>
+  z
+    .object({
+      enabled: z.boolean().default(false),
+      /** EventBridge delivers at most this many requests a second to the endpoint; the rest wait and retry. */
+      rateLimitPerSecond: rateLimit(rate),
+    })
+    .strict()
+    .default({});
+
+const HTTP_HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,512}$/;
+
+export const destinationsSchema = z
+  .object({
+    // Slack: "1 per second" for incoming webhooks (Slack API rate limits, incoming webhooks).
+    slack: destination(1),
+    teams: destination(1),
+    // PagerDuty Events API v2: 120 events a minute per integration key, i.e. 2 a second.
+    pagerduty: z
+      .object({
+        enabled: z.boolean().default(false),
+        rateLimitPerSecond: rateLimit(2),
+        /** The PagerDuty service region of the account: `us` (events.pagerduty.com) or `eu` (events.eu.pagerduty.com). */
+        serviceRegion: z.enum(["us", "eu"], { errorMap: () => ({ message: 'must be "us" or "eu"' }) }).default("us"),
+      })
+      .strict()
+      .default({}),
+    webhook: z
+      .object({
+        enabled: z.boolean().default(false),
+        rateLimitPerSecond: rateLimit(10),
+        /**
+         * How the endpoint authenticates EventBridge: `api-key` sends header `headerName` with the secret
+         * `webhook_secret`; `basic` sends `username` and the secret as HTTP basic auth.
+         */
+        auth: z.enum(["api-key", "basic"], { errorMap: () => ({ message: 'must be "api-key" or "basic"' }) }).default("api-key"),
+        headerName: z.string().regex(HTTP_HEADER_NAME, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, 1–512)").default("Authorization"),
+        username: z.string().min(1, "must not be empty").max(512, "must be at most 512 characters").optional(),
+        /** Send the whole CloudTrail record as `record` besides the rendered facts. */
+        includeRecord: z.boolean().default(true),
+      })
+      .strict()
+      .superRefine((w, ctx) => {
+        if (w.auth === "basic" && w.username === undefined) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["username"], message: 'is required when auth is "basic"' });
+        }
+      })
+      .default({}),
+    /** Send the monitor's alarms (the metric path) to the destinations too, not only the real-time alerts. */
+    alarms: z.boolean().default(true),
+    /**
+     * Amazon Q Developer in chat applications (formerly AWS Chatbot) subscribed to the alert topic. The workspace
+     * or team must be authorised once in the console first.
+     */
+    chatbot: z
+      .object({
+        slack: z
+          .object({
+            workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, "must be a Slack workspace ID (upper-case letters and digits, e.g. T0123ABCD)"),
+            channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, "must be a Slack channel ID (letters and digits, e.g. C0123ABCD)"),
+          })
+          .strict()
+          .optional(),
+        teams: z
+          .object({
+            tenantId: z.string().uuid("must be the Microsoft Entra tenant ID (a UUID)"),
+            teamId: z.string().uuid("must be the Microsoft Teams team ID (a UUID)"),
+            channelId: z.string().min(1, "must not be empty").max(255, "must be at most 255 characters"),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .default({});
+
 export const configSchema = z
   .object({
     region: region.default("us-east-1"),
@@ -355,6 +442,7 @@ export const configSchema = z
       })
       .default({ type: "local" }),
     tags: z.record(z.string().max(256)).default({}),
+    destinations: destinationsSchema,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -420,6 +508,14 @@ export const configSchema = z
       seenParameters.add(d.name);
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["decoys", "parameters", i, "name"], message: problem });
     });
+    const d = cfg.destinations;
+    if (!cfg.realtimeAlerts.enabled && (d.slack.enabled || d.teams.enabled || d.pagerduty.enabled || d.webhook.enabled) && !d.alarms) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["destinations"],
+        message: "nothing would reach the destinations: enable realtimeAlerts or destinations.alarms",
+      });
+    }
     if (!cfg.demoSecret.enabled && cfg.monitoredSecrets === undefined && !cfg.parameterStore.enabled) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -446,3 +542,4 @@ export function forwardedRegions(config: Pick<MonitorConfig, "region" | "realtim
   const all = listed === "all" ? DEFAULT_ENABLED_REGIONS.filter((r) => partitionOf(r) === partitionOf(config.region)) : listed;
   return [...new Set(all)].filter((r) => r !== config.region);
 }
+export type DestinationsConfig = MonitorConfig["destinations"];

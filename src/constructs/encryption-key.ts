@@ -34,6 +34,7 @@ export class EncryptionKey extends Construct {
   private eventBridge?: { topicArn: string; ruleArns: readonly string[] };
   private deadLetterQueueReaders = false;
   private firstSeen?: { topicArn: string };
+  private readonly extraDeadLetterSenders: string[] = [];
 
   constructor(scope: Construct, id: string, private readonly props: EncryptionKeyProps) {
     super(scope, id);
@@ -62,6 +63,14 @@ export class EncryptionKey extends Construct {
    */
   allowFirstSeenWorkflow(topicArn: string): void {
     this.firstSeen = { topicArn };
+  }
+
+  /**
+   * Lets more rules (built ARNs) send undeliverable alerts to the encrypted dead-letter queue, without the topic
+   * grant: the rules that carry only API-destination targets (the alarms' route to chat and paging).
+   */
+  allowDeadLetterSenders(ruleArns: readonly string[]): void {
+    this.extraDeadLetterSenders.push(...ruleArns);
   }
 
   /** Lets account principals with IAM permission read the encrypted dead-letter queue through SQS. */
@@ -244,7 +253,7 @@ export class EncryptionKey extends Construct {
           Principal: { Service: "events.amazonaws.com" },
           Action: publish,
           Resource: "*",
-          Condition: { ArnEquals: { "aws:SourceArn": [...ruleArns] } },
+          Condition: { ArnEquals: { "aws:SourceArn": [...ruleArns, ...this.extraDeadLetterSenders] } },
         },
       );
     }

@@ -4,7 +4,8 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { alertTransformer } from "../patterns/alert-message";
+import { AlertModel, alertModel, defaultSeverity, renderEmail } from "../patterns/alert-message";
+import { mostUrgent } from "../patterns/severity";
 import { AlertFamily, AlertVariant, ReadDetection, variantKey } from "../patterns/sensitive-reads";
 import { ALL_MANAGEMENT_EVENTS, realtimeRulePatterns, RulePattern } from "../patterns/member-forwarding";
 import { policyDocument } from "./policy";
@@ -60,6 +61,8 @@ export interface VariantRule {
   readonly name: string;
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
+  /** What the rule's alerts say: the e-mail is rendered from it, and so is every other destination's payload. */
+  readonly model: AlertModel;
 }
 
 /**
@@ -96,12 +99,17 @@ export class RealtimeAlerts extends Construct {
     this.patterns = props.detections.length === 0 ? [] : realtimeRulePatterns(props.detections, family, props.accountNames);
     for (const { id, variant, pattern, account } of this.patterns) {
       const key = variantKey(variant, family);
-      const transformer = alertTransformer(variant, {
+      // A rule covers every detection of its outcome; it pages as the most urgent of them.
+      const covered = props.detections.filter((d) => d.outcome === variant.outcome || d.outcome === "any");
+      const severity = mostUrgent(covered.map((d) => d.severity ?? defaultSeverity(variant.outcome, d.outcome === "any" ? "tamper" : family)));
+      const model = alertModel(variant, {
         consoleHost: props.consoleHost,
         family,
+        severity,
         accountName: account?.name,
         organizationAccountLink: props.accountNames !== undefined,
       });
+      const transformer = renderEmail(model);
       const ruleName = `${props.namePrefix}-${id}`;
       const rule = new CloudwatchEventRule(this, `Rule-${id}`, {
         name: ruleName,
@@ -123,7 +131,7 @@ export class RealtimeAlerts extends Construct {
         },
         deadLetterConfig: { arn: this.deadLetterQueue.arn },
       });
-      this.rules.push({ variant, name: ruleName, rule, target });
+      this.rules.push({ variant, name: ruleName, rule, target, model });
     }
     this.senderArns.push(...this.ruleArns);
     if (!props.deadLetterQueue) {

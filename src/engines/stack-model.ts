@@ -43,6 +43,21 @@ export interface ModelRule {
    * record's account and region). Undefined: the rule's own bus, which sees every record replayed.
    */
   readonly reaches?: (record: Obj, event: Obj) => boolean;
+  /** The rule's API-destination targets (chat, paging, webhooks), each with its own transformer. */
+  readonly destinations: ModelDestination[];
+}
+
+/** An API-destination target of a rule: what EventBridge would POST, and where. */
+export interface ModelDestination {
+  readonly targetId: string;
+  /** The API destination's name (`<name>-slack`, …). */
+  readonly name: string;
+  readonly endpoint: string;
+  readonly transformer?: { inputPaths: Record<string, string>; inputTemplate: string };
+  /** The connection's body parameters: EventBridge adds them to the JSON body (secret values shown as kept). */
+  readonly bodyParameters: Record<string, string>;
+  /** The transformer compiled once. */
+  readonly render?: (event: Json, ctx?: RenderContext) => Rendered;
 }
 
 export interface ModelTrail {
@@ -97,9 +112,11 @@ export function stackModel(tf: Obj): StackModel {
     namespace: f.metric_transformation.namespace,
     compiled: compileFilterPattern(f.pattern),
   })).map((f) => ({ ...f, eventSources: f.compiled.requiredValues("eventSource"), eventNames: f.compiled.requiredValues("eventName") }));
-  const targets = values(r.aws_cloudwatch_event_target);
+  const allTargets = values(r.aws_cloudwatch_event_target);
   const rules = values(r.aws_cloudwatch_event_rule).map((rule) => {
-    const target = targets.find((t) => t.rule === rule.name || String(t.rule).includes(ruleRef(r, rule)));
+    const ruleTargets = allTargets.filter((t) => t.rule === rule.name || String(t.rule).includes(ruleRef(r, rule)));
+    const apiTargets = ruleTargets.filter((t) => String(t.arn).includes("aws_cloudwatch_event_api_destination."));
+    const target = ruleTargets.find((t) => !apiTargets.includes(t));
     const pattern = JSON.parse(rule.event_pattern);
     const transformer = target?.input_transformer
       ? { inputPaths: target.input_transformer.input_paths, inputTemplate: target.input_transformer.input_template }
@@ -113,6 +130,7 @@ export function stackModel(tf: Obj): StackModel {
       eventNames: patternEventNames(pattern.detail),
       transformer,
       render: transformer && compileInputTransformer(transformer.inputPaths, transformer.inputTemplate),
+      destinations: apiTargets.map((t) => modelDestination(r, t)),
     };
   });
   // Each event is tried against the rules of its source only (a replay meets thousands of events per rule).
@@ -132,16 +150,18 @@ export function stackModel(tf: Obj): StackModel {
     .map((x) => compileInsightRule(x.rule_name, x.rule_definition));
   const insightSources = insightRules.map((x) => x.requiredValues("$.eventSource"));
   const insightNames = insightRules.map((x) => x.requiredValues("$.eventName"));
+  // Rules on other events (CloudWatch alarm state changes) never see a CloudTrail record: they do not widen it.
+  const recordRules = rules.filter((x) => !Array.isArray(x.pattern["detail-type"]) || x.pattern["detail-type"].some((t: unknown) => String(t).includes("via CloudTrail")));
   let relevantEventSources: Set<string> | undefined;
-  if (filters.every((f) => f.eventSources) && rules.every((x) => x.sources) && insightSources.every((x) => x)) {
+  if (filters.every((f) => f.eventSources) && recordRules.every((x) => x.sources) && insightSources.every((x) => x)) {
     relevantEventSources = new Set([...filters.flatMap((f) => [...f.eventSources!]), ...insightSources.flatMap((x) => [...x!])]);
-    for (const x of rules) for (const src of x.sources!) relevantEventSources.add(`${src.replace(/^aws\./, "")}.amazonaws.com`);
+    for (const x of recordRules) for (const src of x.sources!) relevantEventSources.add(`${src.replace(/^aws\./, "")}.amazonaws.com`);
   }
   let relevantEventNames: Set<string> | undefined;
-  if (filters.every((f) => f.eventNames) && rules.every((x) => x.eventNames) && insightNames.every((x) => x)) {
+  if (filters.every((f) => f.eventNames) && recordRules.every((x) => x.eventNames) && insightNames.every((x) => x)) {
     relevantEventNames = new Set([
       ...filters.flatMap((f) => [...f.eventNames!]),
-      ...rules.flatMap((x) => [...x.eventNames!]),
+      ...recordRules.flatMap((x) => [...x.eventNames!]),
       ...insightNames.flatMap((x) => [...x!]),
     ]);
   }
@@ -197,6 +217,26 @@ function organizationModel(stacks: OrganizationStacks["organization"]): StackMod
   };
 }
 
+function modelDestination(resources: Obj, target: Obj): ModelDestination {
+  const ref = /aws_cloudwatch_event_api_destination\.([A-Za-z0-9_-]+)\.arn/.exec(String(target.arn))?.[1];
+  const dest: Obj = (ref && resources.aws_cloudwatch_event_api_destination?.[ref]) ?? {};
+  const connRef = /aws_cloudwatch_event_connection\.([A-Za-z0-9_-]+)\.arn/.exec(String(dest.connection_arn))?.[1];
+  const conn: Obj = (connRef && resources.aws_cloudwatch_event_connection?.[connRef]) ?? {};
+  const body: Obj[] = conn.auth_parameters?.invocation_http_parameters?.body ?? [];
+  const bodyParameters: Record<string, string> = {};
+  for (const b of body) bodyParameters[b.key] = b.is_value_secret ? "(kept by EventBridge)" : String(b.value);
+  return {
+    targetId: target.target_id,
+    name: dest.name ?? String(target.arn),
+    endpoint: String(dest.invocation_endpoint ?? ""),
+    transformer: target.input_transformer
+      ? { inputPaths: target.input_transformer.input_paths, inputTemplate: target.input_transformer.input_template }
+      : undefined,
+    render: target.input_transformer ? compileInputTransformer(target.input_transformer.input_paths, target.input_transformer.input_template) : undefined,
+    bodyParameters,
+  };
+}
+
 function ruleRef(resources: Obj, rule: Obj): string {
   const key = Object.entries(resources.aws_cloudwatch_event_rule ?? {}).find(([, v]) => v === rule)?.[0];
   return `aws_cloudwatch_event_rule.${key}.name`;
@@ -248,6 +288,34 @@ export interface RuleHit {
   readonly rule: string;
   readonly message?: string;
   readonly missing: string[];
+  /** What each API destination of the rule receives (the body EventBridge would POST). */
+  readonly deliveries?: Delivery[];
+}
+
+export interface Delivery {
+  readonly targetId: string;
+  readonly destination: string;
+  readonly body: string;
+  readonly missing: string[];
+}
+
+/**
+ * The body EventBridge POSTs to an API destination for an event: the target's transformer output, with the
+ * connection's body parameters added to the JSON object (a parameter the connection holds wins, as EventBridge's
+ * HttpParameters page says of values from the connection).
+ */
+export function deliveryBody(d: ModelDestination, event: Json, ruleName: string): Delivery {
+  const out = d.render ? d.render(event, { ruleName }) : { text: JSON.stringify(event), missing: [] };
+  let body = out.text;
+  if (Object.keys(d.bodyParameters).length > 0) {
+    try {
+      const parsed = JSON.parse(body);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = JSON.stringify({ ...parsed, ...d.bodyParameters });
+    } catch {
+      // An invalid body stays as rendered: the tests that parse it report it.
+    }
+  }
+  return { targetId: d.targetId, destination: d.name, body, missing: out.missing };
 }
 
 export interface RecordVerdict {
@@ -312,9 +380,11 @@ export function evaluateRecord(model: StackModel, record: Obj, envelope?: Obj): 
     .filter((r) => !readOnly || r.state === "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
     .filter((r) => r.matches(event))
     .map((r) => {
-      if (!r.render) return { rule: r.name, message: JSON.stringify(event), missing: [] };
+      const deliveries = r.destinations.length > 0 ? r.destinations.map((d) => deliveryBody(d, event, r.name)) : undefined;
+      const extra = deliveries ? { deliveries } : {};
+      if (!r.render) return { rule: r.name, message: JSON.stringify(event), missing: [], ...extra };
       const out = r.render(event, { ruleName: r.name });
-      return { rule: r.name, message: out.text, missing: out.missing };
+      return { rule: r.name, message: out.text, missing: out.missing, ...extra };
     });
   return { delivered, filters, metrics, rules, contributions };
 }
@@ -340,4 +410,35 @@ function patternEventNames(detail: unknown): Set<string> | undefined {
     if (branches.every((b): b is Set<string> => b !== undefined)) return new Set(branches.flatMap((b) => [...b]));
   }
   return undefined;
+}
+
+/**
+ * The event CloudWatch puts on the default bus when an alarm changes state, in the shape of AWS's published sample
+ * ("Alarm events and EventBridge", CloudWatch User Guide: source `aws.cloudwatch`, detail-type "CloudWatch Alarm
+ * State Change", `resources` the alarm ARN, `detail.alarmName`, `detail.state`/`previousState` with `value`, `reason`,
+ * `timestamp`). The replay builds one per transition of its alarm timelines.
+ */
+export function alarmStateChangeEvent(a: { alarm: string; account: string; region: string; time: string; from: string; to: string; reason: string }): Obj {
+  return {
+    version: "0",
+    id: `replay-${a.alarm}-${a.time}`,
+    "detail-type": "CloudWatch Alarm State Change",
+    source: "aws.cloudwatch",
+    account: a.account,
+    time: a.time,
+    region: a.region,
+    resources: [`arn:aws:cloudwatch:${a.region}:${a.account}:alarm:${a.alarm}`],
+    detail: {
+      alarmName: a.alarm,
+      state: { value: a.to, reason: a.reason, timestamp: a.time },
+      previousState: { value: a.from, reason: "replayed", timestamp: a.time },
+    },
+  };
+}
+
+/** What the rules on alarm events deliver for one alarm event (the rules' API-destination bodies). */
+export function alarmDeliveries(model: StackModel, event: Obj): RuleHit[] {
+  return model.rules
+    .filter((r) => r.state !== "DISABLED" && (!r.sources || r.sources.has("aws.cloudwatch")) && r.matches(event))
+    .map((r) => ({ rule: r.name, missing: [], deliveries: r.destinations.map((d) => deliveryBody(d, event, r.name)) }));
 }

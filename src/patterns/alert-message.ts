@@ -1,15 +1,34 @@
 /**
- * The message the real-time path sends: an EventBridge input transformer (input paths + template) per alert
- * variant. Each template only prints fields that its variant's pattern guarantees, or that CloudTrail writes in
- * every API-call record (eventTime, eventID, sourceIPAddress, userAgent, userIdentity.type, requestParameters),
- * so a message never shows a blank or a literal `<placeholder>`.
+ * What an alert says, written once: a message model (who, what, when, where, how, result, with the event's id and
+ * link) per alert variant, and one renderer per destination — the e-mail text SNS delivers, a Slack message with
+ * blocks, a Microsoft Teams Adaptive Card, a PagerDuty Events API v2 event and a generic JSON webhook. Every
+ * renderer returns an EventBridge input transformer (input paths + template), so the content reaches each
+ * destination from the same facts, in its native format.
+ *
+ * Each template prints only fields its variant's pattern guarantees, or that CloudTrail writes in every API-call
+ * record (eventTime, eventID, sourceIPAddress, userAgent, userIdentity.type, requestParameters), so a message never
+ * shows a blank or a literal `<placeholder>`.
+ *
+ * JSON payloads and EventBridge's substitution (see src/engines/input-transformer.ts): "EventBridge doesn't escape
+ * values extracted by Input Path, when populating the Input Template" (EventBridge User Guide, "Transforming input",
+ * Common issues). A value inside a JSON string literal therefore lands there as it is: a caller-chosen user agent
+ * holding a quote, a backslash or a newline would break the payload. Free text (FREE_TEXT_PLACEHOLDERS) is
+ * therefore only ever placed as a whole JSON value (`"value": <userAgent>`), where EventBridge writes a JSON string;
+ * inside string literals go only values whose alphabet AWS fixes (ARNs, ids, names, times, addresses) and objects,
+ * whose quotes EventBridge removes inside a string. `jsonTemplateProblems` enforces this for every template built.
  */
+import { placeholderUses } from "../engines/input-transformer";
 import { AlertFamily, AlertVariant } from "./sensitive-reads";
+import { PAGERDUTY_SEVERITY, Severity, SEVERITY_LABEL } from "./severity";
 
 export interface InputTransformerSpec {
   readonly inputPaths: Record<string, string>;
   readonly inputTemplate: string;
 }
+
+/** Where an alert can go. `email` is the SNS topic's text; the others are EventBridge API destinations. */
+export type DestinationKind = "slack" | "teams" | "pagerduty" | "webhook";
+export const DESTINATION_KINDS: readonly DestinationKind[] = ["slack", "teams", "pagerduty", "webhook"];
 
 /** Input path of every placeholder a template may use. */
 export const ALERT_INPUT_PATHS: Record<string, string> = {
@@ -29,7 +48,25 @@ export const ALERT_INPUT_PATHS: Record<string, string> = {
   vpcEndpoint: "$.detail.vpcEndpointId",
   errorCode: "$.detail.errorCode",
   errorMessage: "$.detail.errorMessage",
+  record: "$.detail",
+  // CloudWatch "Alarm State Change" events (the metric path reaching API destinations).
+  alarmName: "$.detail.alarmName",
+  alarmArn: "$.resources[0]",
+  alarmState: "$.detail.state.value",
+  alarmPreviousState: "$.detail.previousState.value",
+  alarmTime: "$.detail.state.timestamp",
+  alarmReason: "$.detail.state.reason",
+  eventAccount: "$.account",
+  eventRegion: "$.region",
 };
+
+/**
+ * Values a caller chooses (the user agent) or AWS writes as free prose (error messages, alarm reasons): they may
+ * hold quotes, backslashes, newlines, any Unicode, so in JSON templates they stand only as whole values.
+ */
+export const FREE_TEXT_PLACEHOLDERS: ReadonlySet<string> = new Set(["userAgent", "errorMessage", "alarmReason"]);
+/** Values that are JSON objects: inside a string EventBridge removes their quotes; as a value they are JSON. */
+export const OBJECT_PLACEHOLDERS: ReadonlySet<string> = new Set(["request", "identity", "record"]);
 
 export interface AlertMessageOptions {
   /** Console host for the event link, e.g. `us-east-1.console.aws.amazon.com`; `<awsRegion>` is substituted. */
@@ -47,12 +84,46 @@ export interface AlertMessageOptions {
    * @default false
    */
   readonly organizationAccountLink?: boolean;
+  /** @default - `critical` for tamper and decoys, `high` for a successful read, `medium` for a refused one */
+  readonly severity?: Severity;
+}
+
+/** One line of the message: a label and its text, or a free-text value printed as a whole. */
+export interface AlertFact {
+  readonly label: string;
+  /** Template text (placeholders allowed inside strings); several lines continue the fact. */
+  readonly lines?: readonly string[];
+  /** A free-text placeholder (FREE_TEXT_PLACEHOLDERS), printed alone. */
+  readonly raw?: string;
+  /**
+   * Whether every event the variant matches carries the raw value. A placeholder whose path is missing "won't
+   * appear in the output", so a bare `"text": <userAgent>` would leave `"text": ,` — invalid JSON. Values that may
+   * be missing are therefore placed only where an empty result stays valid (inside a JSON array). @default true
+   */
+  readonly guaranteed?: boolean;
+}
+
+/** Everything an alert says, destination-neutral. Templates use `<placeholder>`s of ALERT_INPUT_PATHS. */
+export interface AlertModel {
+  readonly severity: Severity;
+  readonly headline: string;
+  readonly facts: readonly AlertFact[];
+  readonly link: { readonly text: string; readonly url: string };
+  readonly footer: readonly string[];
+  /** PagerDuty incident key: one page per CloudTrail event (or per alarm), however many rules or retries deliver it. */
+  readonly dedupKey: string;
+  readonly timestamp: string;
+  /** Where it happened, for PagerDuty's `source`. */
+  readonly source: string;
+  readonly component: string;
+  readonly className: string;
+  readonly group: string;
 }
 
 const TEXT = {
   read: {
-    success: ["SENSITIVE READ: <eventName> returned a secret value", "Result:  success, the value was returned to the caller"],
-    denied: ["DENIED READ ATTEMPT: <eventName> was refused", "Result:  DENIED with <errorCode>; nothing was returned, but someone tried"],
+    success: ["SENSITIVE READ: <eventName> returned a secret value", "success, the value was returned to the caller"],
+    denied: ["DENIED READ ATTEMPT: <eventName> was refused", "DENIED with <errorCode>; nothing was returned, but someone tried"],
     footer: {
       success: [
         "If this read was expected, add the caller to allowedReaders for this secret; otherwise rotate the secret and",
@@ -65,8 +136,8 @@ const TEXT = {
     },
   },
   decoy: {
-    success: ["CRITICAL DECOY READ: <eventName> returned a decoy's value", "Result:  success, the decoy's value was returned to the caller"],
-    denied: ["CRITICAL DECOY READ ATTEMPT: <eventName> on a decoy was refused", "Result:  DENIED with <errorCode>; nothing was returned, but someone went for a decoy"],
+    success: ["CRITICAL DECOY READ: <eventName> returned a decoy's value", "success, the decoy's value was returned to the caller"],
+    denied: ["CRITICAL DECOY READ ATTEMPT: <eventName> on a decoy was refused", "DENIED with <errorCode>; nothing was returned, but someone went for a decoy"],
     footer: {
       success: [
         "No workload uses this secret: nobody should ever read it. Treat the caller's credentials as stolen: revoke",
@@ -79,8 +150,8 @@ const TEXT = {
     },
   },
   tamper: {
-    success: ["MONITORING CHANGED: <eventName> on <eventSource>", "Result:  the change was applied"],
-    denied: ["MONITORING CHANGE REFUSED: <eventName> on <eventSource>", "Result:  DENIED with <errorCode>; nothing changed, but someone tried"],
+    success: ["MONITORING CHANGED: <eventName> on <eventSource>", "the change was applied"],
+    denied: ["MONITORING CHANGE REFUSED: <eventName> on <eventSource>", "DENIED with <errorCode>; nothing changed, but someone tried"],
     footer: {
       success: [
         "Unless this was a planned deployment (selfMonitoring.allowedChangers), the monitor may now be blind, silent or",
@@ -97,44 +168,272 @@ const TEXT = {
   },
 } as const;
 
-export function alertTransformer(v: AlertVariant, options: AlertMessageOptions = {}): InputTransformerSpec {
+/** The default severity of a variant: tamper and decoys critical, a returned value high, a refusal medium. */
+export function defaultSeverity(outcome: "success" | "denied", family: AlertFamily = "read"): Severity {
+  return family === "tamper" || family === "decoy" ? "critical" : outcome === "success" ? "high" : "medium";
+}
+
+/** The model of one alert variant: the single source every renderer below prints from. */
+export function alertModel(v: AlertVariant, options: AlertMessageOptions = {}): AlertModel {
   const host = options.consoleHost ?? "<awsRegion>.console.aws.amazon.com";
-  const text = TEXT[options.family ?? "read"];
+  const family = options.family ?? "read";
+  const text = TEXT[family];
   const [headline, result] = text[v.outcome];
   const who = {
-    "role-session": ["Who:     <principal> (<identityType>)", "         session issuer <sessionIssuer>"],
-    principal: ["Who:     <principal> (<identityType>)"],
-    "no-arn": ["Who:     no principal ARN in the record (identity <identity>)"],
-    any: ["Who:     <identity>"],
+    "role-session": ["<principal> (<identityType>)", "session issuer <sessionIssuer>"],
+    principal: ["<principal> (<identityType>)"],
+    "no-arn": ["no principal ARN in the record (identity <identity>)"],
+    any: ["<identity>"],
   }[v.identity];
   const where = {
-    "vpc-endpoint": "Where:   from <sourceIp> through VPC endpoint <vpcEndpoint>, region <awsRegion>, account <account>",
-    public: "Where:   from <sourceIp> (public endpoint), region <awsRegion>, account <account>",
-    any: "Where:   from <sourceIp>, region <awsRegion>, account <account>",
+    "vpc-endpoint": "from <sourceIp> through VPC endpoint <vpcEndpoint>, region <awsRegion>, account <account>",
+    public: "from <sourceIp> (public endpoint), region <awsRegion>, account <account>",
+    any: "from <sourceIp>, region <awsRegion>, account <account>",
   }[v.network];
   const named = options.accountName === undefined ? where : where.replace("account <account>", `account <account> (${options.accountName})`);
   const orgHost = options.consoleHost ?? "console.aws.amazon.com";
-  const accountLink = options.organizationAccountLink ? [`Account: https://${orgHost}/organizations/v2/home/accounts/<account>`] : [];
-  // A refused call's record usually has no request parameters; the refusal names the resource instead.
-  const refusal = v.errorMessage ? ["Refusal: <errorMessage>"] : [];
-  const lines = [
-    headline,
-    "",
-    ...who,
-    "What:    <eventName> on <eventSource> <request>",
-    "When:    <eventTime> (UTC)",
-    named,
-    "How:     <userAgent>",
-    result,
-    ...refusal,
-    "Event:   <eventId>",
+  // The account in the AWS Organizations console: its name and OU, for any account of the organization.
+  const accountLink = options.organizationAccountLink ? [{ label: "Account", lines: [`https://${orgHost}/organizations/v2/home/accounts/<account>`] }] : [];
+  const facts: AlertFact[] = [
+    { label: "Who", lines: who },
+    { label: "What", lines: ["<eventName> on <eventSource> <request>"] },
+    { label: "When", lines: ["<eventTime> (UTC)"] },
+    { label: "Where", lines: [named] },
+    // CloudTrail records normally carry the caller's user agent, but a record without one exists among the
+    // published samples (and a raw HTTP client can omit the header): not guaranteed.
+    { label: "How", raw: "userAgent", guaranteed: false },
+    { label: "Result", lines: [result] },
+    // A refused call's record usually has no request parameters; the refusal names the resource instead.
+    ...(v.errorMessage ? [{ label: "Refusal", raw: "errorMessage" }] : []),
+    { label: "Event", lines: ["<eventId>"] },
     ...accountLink,
-    `Open:    https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>`,
-    "",
-    ...text.footer[v.outcome],
-    "Rule:    <aws.events.rule-name>",
   ];
-  const inputTemplate = lines.join("\n");
+  return {
+    severity: options.severity ?? defaultSeverity(v.outcome, family),
+    headline,
+    facts,
+    link: { text: "Open in CloudTrail", url: `https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>` },
+    footer: text.footer[v.outcome],
+    dedupKey: "<eventId>",
+    timestamp: "<eventTime>",
+    source: "aws:<account>:<awsRegion>",
+    component: "<eventSource>",
+    className: "<eventName>",
+    group: "<account>",
+  };
+}
+
+/**
+ * The model of a CloudWatch alarm entering ALARM ("CloudWatch Alarm State Change" on the default bus): the metric
+ * path's alarms reach the same destinations as the real-time rules.
+ */
+export function alarmModel(severity: Severity, options: { consoleHost?: string } = {}): AlertModel {
+  const host = options.consoleHost ?? "<eventRegion>.console.aws.amazon.com";
+  return {
+    severity,
+    headline: "ALARM: <alarmName>",
+    facts: [
+      { label: "Alarm", lines: ["<alarmName> went from <alarmPreviousState> to <alarmState>"] },
+      { label: "When", lines: ["<alarmTime> (UTC)"] },
+      { label: "Where", lines: ["region <eventRegion>, account <eventAccount>"] },
+      { label: "Why", raw: "alarmReason" },
+      { label: "Alarm ARN", lines: ["<alarmArn>"] },
+    ],
+    link: { text: "Open the alarm", url: `https://${host}/cloudwatch/home?region=<eventRegion>#alarmsV2:alarm/<alarmName>` },
+    footer: [
+      "The metric path counted matching CloudTrail records in the trail's log group; the real-time alerts and the",
+      "alarm's history in the CloudWatch console show which records.",
+    ],
+    dedupKey: "<alarmArn>",
+    timestamp: "<alarmTime>",
+    source: "aws:<eventAccount>:<eventRegion>",
+    component: "cloudwatch",
+    className: "<alarmName>",
+    group: "<eventAccount>",
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Renderers
+
+const LABEL_WIDTH = 9;
+
+/** The e-mail text SNS delivers (a plain-text template). */
+export function renderEmail(m: AlertModel): InputTransformerSpec {
+  const factLines = m.facts.flatMap((f) => {
+    const lines = f.raw ? [`<${f.raw}>`] : (f.lines ?? []);
+    return lines.map((l, i) => `${i === 0 ? `${f.label}:`.padEnd(LABEL_WIDTH) : " ".repeat(LABEL_WIDTH)}${l}`);
+  });
+  const lines = [
+    m.headline,
+    "",
+    ...factLines,
+    `${"Open:".padEnd(LABEL_WIDTH)}${m.link.url}`,
+    "",
+    ...m.footer,
+    `${"Rule:".padEnd(LABEL_WIDTH)}<aws.events.rule-name>`,
+  ];
+  return withPaths(lines.join("\n"));
+}
+
+/** Marks a free-text placeholder that must stand as a whole JSON value. */
+interface Raw {
+  readonly raw: string;
+}
+type JsonShape = unknown;
+
+const factText = (f: AlertFact) => (f.lines ?? []).join(" — ");
+const title = (m: AlertModel) => `${SEVERITY_LABEL[m.severity].word} · ${m.headline}`;
+const rawOf = (f: AlertFact): Raw => ({ raw: f.raw! });
+/** A fact as a JSON value: text, a free-text value, or (when it may be missing) a list of zero or one value. */
+const factValue = (f: AlertFact): unknown => (!f.raw ? factText(f) : f.guaranteed === false ? [rawOf(f)] : rawOf(f));
+
+/**
+ * Slack incoming webhook message: `text` (the notification fallback) and blocks — a header, the facts as mrkdwn,
+ * free-text facts as plain_text fields, a button to the event, and the next steps as context.
+ */
+export function renderSlack(m: AlertModel): InputTransformerSpec {
+  const textFacts = m.facts.filter((f) => !f.raw);
+  // Slack needs a string for every text; a value that may be missing cannot stand there (see AlertFact.guaranteed):
+  // Slack names where to read it instead.
+  const rawFacts = m.facts.filter((f) => f.raw && f.guaranteed !== false);
+  const elsewhere = m.facts.filter((f) => f.raw && f.guaranteed === false).map((f) => `${f.label}: in the event (button above).`);
+  const blocks: JsonShape[] = [
+    { type: "header", text: { type: "plain_text", text: `${SEVERITY_LABEL[m.severity].slackEmoji} ${title(m)}`, emoji: true } },
+    { type: "section", text: { type: "mrkdwn", text: textFacts.map((f) => `*${f.label}:* ${factText(f)}`).join("\n") } },
+  ];
+  if (rawFacts.length > 0) {
+    blocks.push({
+      type: "section",
+      fields: rawFacts.flatMap((f) => [
+        { type: "mrkdwn", text: `*${f.label}*` },
+        { type: "plain_text", text: rawOf(f), emoji: false },
+      ]),
+    });
+  }
+  blocks.push(
+    { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: m.link.text }, url: m.link.url }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: [...elsewhere, ...m.footer, "Rule: <aws.events.rule-name>"].join(" ") }] },
+  );
+  return jsonSpec({ text: title(m), blocks });
+}
+
+/**
+ * Microsoft Teams, through a Workflows "When a Teams webhook request is received" flow (the successor of Office 365
+ * connectors): a message whose attachment is an Adaptive Card (version 1.4) with a title, the facts as a FactSet,
+ * the next steps, and a button to the event.
+ */
+export function renderTeams(m: AlertModel): InputTransformerSpec {
+  const card = {
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    type: "AdaptiveCard",
+    version: "1.4",
+    body: [
+      { type: "TextBlock", text: title(m), weight: "Bolder", size: "Large", color: SEVERITY_LABEL[m.severity].teamsColor, wrap: true },
+      { type: "FactSet", facts: m.facts.filter((f) => !f.raw).map((f) => ({ title: f.label, value: factText(f) })) },
+      // Free text as a RichTextBlock's inlines ("Array of TextRun or string"): an absent value leaves `[]`, still valid.
+      ...m.facts
+        .filter((f) => f.raw)
+        .flatMap((f) => [
+          { type: "TextBlock", text: f.label, weight: "Bolder", wrap: true, spacing: "Small" },
+          { type: "RichTextBlock", inlines: [rawOf(f)] },
+        ]),
+      { type: "TextBlock", text: [...m.footer, "Rule: <aws.events.rule-name>"].join(" "), wrap: true, isSubtle: true },
+    ],
+    actions: [{ type: "Action.OpenUrl", title: m.link.text, url: m.link.url }],
+  };
+  return jsonSpec({ type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: card }] });
+}
+
+/**
+ * PagerDuty Events API v2 `trigger` event. The routing key is not here: the connection adds it as a secret body
+ * parameter, so it stays with EventBridge.
+ */
+export function renderPagerDuty(m: AlertModel): InputTransformerSpec {
+  const details: Record<string, JsonShape> = {};
+  for (const f of m.facts) details[f.label.toLowerCase().replace(/\s+/g, "_")] = factValue(f);
+  details.next_steps = m.footer.join(" ");
+  details.rule = "<aws.events.rule-name>";
+  return jsonSpec({
+    event_action: "trigger",
+    dedup_key: m.dedupKey,
+    payload: {
+      summary: title(m),
+      source: m.source,
+      severity: PAGERDUTY_SEVERITY[m.severity],
+      timestamp: m.timestamp,
+      component: m.component,
+      group: m.group,
+      class: m.className,
+      custom_details: details,
+    },
+    links: [{ href: m.link.url, text: m.link.text }],
+    client: "secret-access-monitor",
+  });
+}
+
+/** A generic HTTPS webhook: the facts as named fields, plus the whole CloudTrail record when there is one. */
+export function renderWebhook(m: AlertModel, options: { withRecord?: boolean } = {}): InputTransformerSpec {
+  const facts: Record<string, JsonShape> = {};
+  for (const f of m.facts) facts[f.label.toLowerCase().replace(/\s+/g, "_")] = factValue(f);
+  return jsonSpec({
+    schema: "secret-access-monitor.alert/1",
+    severity: m.severity,
+    title: m.headline,
+    facts,
+    link: m.link.url,
+    dedup_key: m.dedupKey,
+    next_steps: m.footer.join(" "),
+    rule: "<aws.events.rule-name>",
+    ...(options.withRecord ? { record: { raw: "record" } } : {}),
+  });
+}
+
+/** The transformer of one destination kind. */
+export function renderFor(kind: DestinationKind, m: AlertModel, options: { withRecord?: boolean } = {}): InputTransformerSpec {
+  switch (kind) {
+    case "slack":
+      return renderSlack(m);
+    case "teams":
+      return renderTeams(m);
+    case "pagerduty":
+      return renderPagerDuty(m);
+    case "webhook":
+      return renderWebhook(m, options);
+  }
+}
+
+/** The e-mail transformer of a read or tamper variant (what the SNS targets carry). */
+export function alertTransformer(v: AlertVariant, options: AlertMessageOptions = {}): InputTransformerSpec {
+  return renderEmail(alertModel(v, options));
+}
+
+const RAW_MARK = "@@raw@@";
+
+/** Serialises a shape into a JSON input template: strings as literals, Raw markers as bare placeholders. */
+function jsonSpec(shape: unknown): InputTransformerSpec {
+  const text = JSON.stringify(shape, (_k, v) => (v && typeof v === "object" && "raw" in v && Object.keys(v).length === 1 ? `${RAW_MARK}${v.raw}` : v));
+  const template = text.replace(new RegExp(`"${RAW_MARK}([A-Za-z0-9_.-]+)"`, "g"), "<$1>");
+  const problems = jsonTemplateProblems(template);
+  if (problems.length > 0) throw new Error(`alert template: ${problems.join("; ")}`);
+  return withPaths(template);
+}
+
+/**
+ * What is wrong with a JSON template for this project's values: free text inside a string literal (EventBridge
+ * does not escape it), a placeholder used as an object key (the API refuses it), or a bare free-text or object
+ * placeholder that is not a whole value.
+ */
+export function jsonTemplateProblems(template: string): string[] {
+  const problems: string[] = [];
+  for (const use of placeholderUses(template)) {
+    if (use.context === "string" && FREE_TEXT_PLACEHOLDERS.has(use.name)) problems.push(`<${use.name}> is free text inside a string literal; place it as a whole value`);
+    if (use.context === "key") problems.push(`<${use.name}> is used as an object key`);
+  }
+  return problems;
+}
+
+function withPaths(inputTemplate: string): InputTransformerSpec {
   const used = placeholders(inputTemplate).filter((p) => !p.startsWith("aws.events."));
   const inputPaths: Record<string, string> = {};
   for (const p of used) {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseFlags, UsageError, wholeNumber } from "../cli/args";
 import { simulate, RecordResult } from "./simulate";
+import { alarmDeliveries, alarmStateChangeEvent, Delivery, stackModel } from "../engines/stack-model";
 
 /** `--help`: every option, one line each. `npm run -s` keeps npm's banner out of the output (e.g. `--json > file`). */
 export const HELP = `usage: npm run -s simulate -- --events <file|dir> [options]
@@ -20,8 +21,10 @@ export const HELP = `usage: npm run -s simulate -- --events <file|dir> [options]
   --stats           records/s and peak memory on stderr
   --workers <n>     worker threads, 1 to 64 (default: one per core)
   --deployed-at <t> when the stack was deployed (ISO 8601), for the first-seen learning period (default: the first read)
+  --deliver <url>   POST every payload the API destinations would receive (chat, paging, webhook) to this http(s) URL,
+                    with headers X-Target-Id (slack, teams, pagerduty, webhook), X-Destination and X-Rule
   --help            this text
-exit codes: 0 all input read, 1 some input malformed or unreadable, 2 bad arguments or no synthesized stack`;
+exit codes: 0 all input read (and every --deliver payload accepted), 1 some input malformed or unreadable or a payload refused, 2 bad arguments or no synthesized stack`;
 
 /** Asked for `--help`: the CLI prints HELP on stdout and exits 0. */
 class HelpRequested extends Error {}
@@ -35,6 +38,7 @@ interface Args {
   stats: boolean;
   workers?: number;
   deployedAt?: string;
+  deliver?: string;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
@@ -51,6 +55,7 @@ export function parseArgs(argv: readonly string[]): Args {
         }
         args.deployedAt = v;
       },
+      "--deliver": (v) => void (args.deliver = deliverUrl(v)),
     },
     switches: {
       "--json": () => void (args.json = true),
@@ -68,6 +73,40 @@ export function parseArgs(argv: readonly string[]): Args {
 
 /** The stacks of an organization, replayed together as `--stack organization` (the default when present). */
 const ORGANIZATION = { central: "org-central", trail: "org-trail", members: "org-member-forwarding" } as const;
+function deliverUrl(v: string): string {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new UsageError(`--deliver: ${v} is not a URL; give http://host:port/path or https://…`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--deliver: ${v} must be an http:// or https:// URL`);
+  return url.toString();
+}
+
+/** One payload to POST: what an API destination of a rule receives. */
+export interface Posted extends Delivery {
+  readonly rule: string;
+}
+
+/** POSTs the payloads in order; returns the ones the server did not accept (non-2xx or unreachable). */
+export async function deliverAll(url: string, payloads: readonly Posted[]): Promise<{ payload: Posted; problem: string }[]> {
+  const refused: { payload: Posted; problem: string }[] = [];
+  for (const p of payloads) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-target-id": p.targetId, "x-destination": p.destination, "x-rule": p.rule },
+        body: p.body,
+      });
+      await res.arrayBuffer();
+      if (res.status < 200 || res.status > 299) refused.push({ payload: p, problem: `HTTP ${res.status}` });
+    } catch (err) {
+      refused.push({ payload: p, problem: (err as Error).message });
+    }
+  }
+  return refused;
+}
 
 function loadStack(out: string, stack?: string): { name: string; tf: Record<string, any> } {
   const stacksDir = join(out, "stacks");
@@ -174,11 +213,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (note) console.error(note);
   const started = process.hrtime.bigint();
   const out = new BlockPrinter();
+  const payloads: Posted[] = [];
+  let account: string | undefined;
   const { alarms, firstSeen, summary } = await simulate(stack.tf, args.events, {
     allRecords: args.json || args.all,
     workers: args.workers,
     deployedAt: args.deployedAt,
-    onRecord: (r) => (args.json ? out.line(JSON.stringify(r)) : printRecord(r, args.all, out)),
+    onRecord: (r) => {
+      for (const hit of r.rules) for (const d of hit.deliveries ?? []) payloads.push({ ...d, rule: hit.rule });
+      if (args.json) out.line(JSON.stringify(r));
+      else printRecord(r, args.all, out);
+    },
     onMalformed: (m) =>
       args.json
         ? out.line(JSON.stringify({ type: "malformed", ...m }))
@@ -212,6 +257,29 @@ export async function main(argv: readonly string[]): Promise<number> {
         `${s.firstSeenAlerts !== undefined ? `${s.firstSeenAlerts} first-seen alerts, ` : ""}${s.malformed} malformed, ${s.undated} without a usable time`,
     );
   }
+  let refusedCount = 0;
+  if (args.deliver) {
+    // The alarms that entered ALARM reach the destinations too, as CloudWatch's state-change events.
+    const model = stackModel(stack.tf);
+    const region = Object.values<any>(stack.tf.provider?.aws ?? [])[0]?.region ?? "us-east-1";
+    account ??= "123456789012";
+    for (const a of alarms) {
+      let previous = "INSUFFICIENT_DATA";
+      for (const t of a.transitions) {
+        const reason = `Threshold Crossed: the replayed datapoints [${t.values?.join(", ") ?? ""}] met the threshold`;
+        const event = alarmStateChangeEvent({ alarm: a.alarm, account, region, time: t.time, from: t.from ?? previous, to: t.to, reason });
+        previous = t.to;
+        if (t.to !== "ALARM") continue;
+        for (const hit of alarmDeliveries(model, event)) for (const d of hit.deliveries ?? []) payloads.push({ ...d, rule: hit.rule });
+      }
+    }
+    const refused = await deliverAll(args.deliver, payloads);
+    refusedCount = refused.length;
+    for (const r of refused) console.error(`deliver: ${r.payload.targetId} payload of ${r.payload.rule} refused: ${r.problem}`);
+    const line = `delivered ${payloads.length - refused.length} of ${payloads.length} destination payloads to ${args.deliver}`;
+    if (args.json) console.log(JSON.stringify({ type: "deliver", url: args.deliver, payloads: payloads.length, refused: refused.length }));
+    else console.log(line);
+  }
   if (args.stats) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -219,7 +287,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       `stats: ${summary.records} records in ${seconds.toFixed(2)} s = ${Math.round(summary.records / seconds)} records/s, peak RSS ${rssMb.toFixed(0)} MB`,
     );
   }
-  return summary.malformed > 0 ? 1 : 0;
+  return summary.malformed > 0 || refusedCount > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

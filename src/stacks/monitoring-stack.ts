@@ -18,6 +18,10 @@ import { EncryptionKey } from "../constructs/encryption-key";
 import { PipelineHealth } from "../constructs/pipeline-health";
 import { MonitorDashboard } from "../constructs/dashboard";
 import { FirstSeenReaders, firstSeenNames } from "../constructs/first-seen-readers";
+import { AlertDestinations, DestinationEndpoint } from "../constructs/alert-destinations";
+import { ChatChannels } from "../constructs/chat-channels";
+import { DestinationKind } from "../patterns/alert-message";
+import { Severity } from "../patterns/severity";
 import { CIS_CONTROLS } from "../patterns/cis";
 import { detectionFilterPatterns, ReadDetection, readDetections, ReadScope } from "../patterns/sensitive-reads";
 import { realtimeRulePatterns } from "../patterns/member-forwarding";
@@ -74,6 +78,8 @@ export class MonitoringStack extends TerraformStack {
   readonly decoyAlarms?: SecretAccessAlarms;
   readonly decoyRealtime?: RealtimeAlerts;
   readonly harvesting?: HarvestingAlarm;
+  readonly destinations?: AlertDestinations;
+  readonly chatChannels?: ChatChannels;
 
   /** The organization whose trail this stack is (organization trail stack only). */
   readonly organization?: OrganizationConfig;
@@ -330,6 +336,19 @@ export class MonitoringStack extends TerraformStack {
       });
     }
 
+    this.destinations = this.alertDestinations(config, { name, accountId, region, partition, consoleHost, detections });
+    const chat = config.destinations.chatbot;
+    if (chat.slack || chat.teams) {
+      this.chatChannels = new ChatChannels(this, "ChatChannels", {
+        namePrefix: name,
+        accountId,
+        partition,
+        topicArns: [this.alertTopic.topic.arn],
+        slack: chat.slack,
+        teams: chat.teams,
+      });
+    }
+
     const metricOf = (alarms: SecretAccessAlarms, d: { id: string; title: string }) => ({ ...alarms.metrics[d.id], label: d.title });
     this.dashboard = new MonitorDashboard(this, "Dashboard", {
       name,
@@ -377,6 +396,83 @@ export class MonitoringStack extends TerraformStack {
     realtime?.allowToDeadLetter(firstSeen.ruleArns);
     this.key?.allowFirstSeenWorkflow(`arn:${partition}:sns:${region}:${accountId}:${name}-alerts`);
     return firstSeen;
+  }
+
+  /**
+   * Chat and paging through EventBridge API destinations: the real-time rules gain one target per destination, and
+   * the alarms entering ALARM reach the same destinations through rules of their own. URLs and credentials are
+   * sensitive variables: the synthesized JSON holds only `var.…` references.
+   */
+  private alertDestinations(
+    config: MonitorConfig,
+    at: { name: string; accountId: string; region: string; partition: string; consoleHost?: string; detections: readonly ReadDetection[] },
+  ): AlertDestinations | undefined {
+    const d = config.destinations;
+    const secret = (id: string, description: string, https = false) =>
+      new TerraformVariable(this, id, {
+        type: "string",
+        description,
+        sensitive: true,
+        nullable: false,
+        validation: https
+          ? [{ condition: `\${startswith(var.${id}, "https://")}`, errorMessage: `${id} must be an https:// URL (EventBridge API destinations call HTTPS only).` }]
+          : [{ condition: `\${length(var.${id}) > 0}`, errorMessage: `${id} must not be empty.` }],
+      }).stringValue;
+    const endpoints: Partial<Record<DestinationKind, DestinationEndpoint>> = {};
+    if (d.slack.enabled) {
+      endpoints.slack = { url: secret("slack_webhook_url", "Slack incoming webhook URL (a credential: keep it out of files)", true), rateLimitPerSecond: d.slack.rateLimitPerSecond };
+    }
+    if (d.teams.enabled) {
+      endpoints.teams = { url: secret("teams_webhook_url", "Microsoft Teams Workflows webhook URL (a credential: keep it out of files)", true), rateLimitPerSecond: d.teams.rateLimitPerSecond };
+    }
+    if (d.pagerduty.enabled) {
+      endpoints.pagerduty = {
+        url: d.pagerduty.serviceRegion === "eu" ? "https://events.eu.pagerduty.com/v2/enqueue" : "https://events.pagerduty.com/v2/enqueue",
+        rateLimitPerSecond: d.pagerduty.rateLimitPerSecond,
+        routingKey: secret("pagerduty_routing_key", "PagerDuty Events API v2 integration (routing) key"),
+      };
+    }
+    if (d.webhook.enabled) {
+      const value = secret("webhook_secret", "Secret the generic webhook checks: the API key header's value, or the basic-auth password");
+      endpoints.webhook = {
+        url: secret("webhook_url", "Generic HTTPS webhook receiving the alerts as JSON", true),
+        rateLimitPerSecond: d.webhook.rateLimitPerSecond,
+        auth: d.webhook.auth === "basic" ? { type: "basic", username: d.webhook.username!, password: value } : { type: "api-key", headerName: d.webhook.headerName, value },
+        includeRecord: d.webhook.includeRecord,
+      };
+    }
+    if (Object.keys(endpoints).length === 0) return undefined;
+    const { name, accountId, region, partition } = at;
+    const destinations = new AlertDestinations(this, "AlertDestinations", {
+      namePrefix: name,
+      accountId,
+      region,
+      partition,
+      endpoints,
+      deadLetterQueueArn: (this.realtime ?? this.changeRealtime)?.deadLetterQueue.arn,
+      consoleHost: at.consoleHost,
+    });
+    // The rules whose target is the alert topic (the e-mail): each gains the same message for chat and paging.
+    const rules = [...(this.realtime?.rules ?? []), ...(this.changeRealtime?.rules ?? []), ...(this.decoyRealtime?.rules ?? [])];
+    destinations.route(rules.map((r) => ({ rule: r.rule, name: r.name, model: r.model, existingTargets: 1 })));
+    if (d.alarms) {
+      const bySeverity = new Map<Severity, string[]>();
+      const add = (severity: Severity, alarmName: string) => bySeverity.set(severity, [...(bySeverity.get(severity) ?? []), alarmName]);
+      for (const det of at.detections) {
+        add(det.severity ?? (det.outcome === "success" ? "high" : det.outcome === "denied" ? "medium" : "critical"), this.accessAlarms.alarms[det.id].alarm.alarmNameInput!);
+      }
+      // Changes to the monitor and its own health: the monitor may be blind, page as critical.
+      // Decoy reads and harvesting: someone is after the secrets, critical.
+      for (const scope of [this.changeAlarms, this.health, this.decoyAlarms, this.harvesting]) {
+        for (const a of scope?.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm) ?? []) add("critical", a.alarmNameInput!);
+      }
+      for (const a of this.cis?.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm) ?? []) add("medium", a.alarmNameInput!);
+      for (const [severity, names] of bySeverity) destinations.routeAlarms(severity, names, severity);
+      const built = destinations.ownRules.map((r) => `arn:${partition}:events:${region}:${accountId}:rule/${r.nameInput}`);
+      (this.realtime ?? this.changeRealtime)?.allowToDeadLetter(destinations.ownRuleArns);
+      this.key?.allowDeadLetterSenders(built);
+    }
+    return destinations;
   }
 
   private outputs(config: MonitorConfig, detectionIds: string[]): void {
@@ -477,6 +573,22 @@ export class MonitoringStack extends TerraformStack {
       new TerraformOutput(this, "harvesting_rule_names", {
         value: [this.harvesting.ruleNames.readsByPrincipal, this.harvesting.ruleNames.distinctPairs],
         description: "Contributor Insights rules naming the principal and the secrets of a harvest",
+      });
+    }
+    if (this.destinations) {
+      new TerraformOutput(this, "api_destination_names", {
+        value: this.destinations.destinations.map((d) => d.apiDestination.name),
+        description: "EventBridge API destinations the alerts are delivered to (chat, paging, webhook)",
+      });
+      new TerraformOutput(this, "alarm_route_rule_names", {
+        value: this.destinations.ownRules.map((r) => r.name),
+        description: "EventBridge rules sending the alarms entering ALARM to the API destinations",
+      });
+    }
+    if (this.chatChannels) {
+      new TerraformOutput(this, "chat_configuration_arns", {
+        value: [this.chatChannels.slack?.chatConfigurationArn, this.chatChannels.teams?.chatConfigurationArn].filter((x): x is string => x !== undefined),
+        description: "Amazon Q Developer in chat applications channel configurations subscribed to the alert topic",
       });
     }
     const testSecret = secret?.arn ?? config.monitoredSecrets?.[0]?.id;

@@ -38,6 +38,12 @@ mock_provider "aws" {
       key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
     }
   }
+  mock_resource "aws_cloudwatch_event_connection" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:connection/alerts-slack/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e" }
+  }
+  mock_resource "aws_cloudwatch_event_api_destination" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:api-destination/alerts-slack/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e" }
+  }
   mock_resource "aws_cloudtrail" {
     defaults = { arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/trail" }
   }
@@ -60,6 +66,12 @@ mock_provider "aws" {
 
 variables {
   demo_secret_value = "not-a-real-secret"
+  # Credentials of the chat and paging destinations (declared only by variants that enable them).
+  slack_webhook_url     = "https://hooks.slack.com/services/T000/B000/not-a-real-secret"
+  teams_webhook_url     = "https://prod-00.westeurope.logic.azure.com:443/workflows/0/triggers/manual/paths/invoke?sig=not-a-real-secret"
+  pagerduty_routing_key = "0123456789abcdef0123456789abcdef"
+  webhook_url           = "https://alerts.example.com/secret-access-monitor"
+  webhook_secret        = "not-a-real-secret"
 }
 
 run "applies_with_explicit_suffix" {

@@ -1,0 +1,227 @@
+import { createServer, IncomingMessage, Server } from "node:http";
+import { AddressInfo } from "node:net";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { buildApp } from "../../src/app";
+import { main } from "../../src/simulate/cli";
+import { config } from "../helpers";
+import { OWN_FIXTURES, records, SHARED_FIXTURES } from "../patterns/replay";
+import { blankOrPlaceholder, PROBLEMS } from "./destination-schemas";
+import { ALL_DESTINATIONS } from "./all-destinations";
+
+
+interface Received {
+  readonly targetId: string;
+  readonly rule: string;
+  readonly body: string;
+}
+
+/** A local HTTP server on 127.0.0.1 (port chosen by the system) that keeps every POST. */
+async function startServer(): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ targetId: String(req.headers["x-target-id"]), rule: String(req.headers["x-rule"]), body });
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/alerts`, received };
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  try {
+    return { code: await main([...args, "--workers", "1"]), out, err };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** A caller-chosen user agent and an error message with everything JSON must escape. */
+const NASTY_AGENT = 'curl/8.4 "quoted" back\\slash\nnew line\ttab \u0001 ünïcødé 🚨 </script> <eventName>';
+const NASTY_MESSAGE = 'User: arn:aws:iam::111122223333:user/eve is not authorized: "secretsmanager:GetSecretValue"\n\\ on "prod/db"';
+/** A record without a user agent (AWS's partial samples have none): the payloads must stay valid without it. */
+
+/**
+ * The shared and project fixtures split by completeness. CloudTrail documents `eventTime` and `eventID` as
+ * "Optional: False" ("the field is either always present, or … its presence does not depend on the service, API, or
+ * event type", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html);
+ * some published samples are trimmed and lack them. Complete records must render with no blank field; trimmed ones
+ * must still render valid payloads.
+ */
+function splitFixtures(dir: string): { complete: string; partial: string; partialCount: number } {
+  const complete = join(dir, "complete");
+  const partial = join(dir, "partial");
+  mkdirSync(complete, { recursive: true });
+  mkdirSync(partial, { recursive: true });
+  let partialCount = 0;
+  let n = 0;
+  for (const [name, rec] of [...records(SHARED_FIXTURES), ...records(OWN_FIXTURES)]) {
+    const isPartial = rec.eventID === undefined || rec.eventTime === undefined;
+    if (isPartial) partialCount++;
+    writeFileSync(join(isPartial ? partial : complete, `${n++}-${name.replace(/[/\\]/g, "_")}`), JSON.stringify(rec));
+  }
+  return { complete, partial, partialCount };
+}
+
+function adversarialRecords(dir: string): string {
+  const out = join(dir, "adversarial");
+  mkdirSync(out, { recursive: true });
+  const read = JSON.parse(readFileSync(join(SHARED_FIXTURES, "secret-read", "gsv-iamuser-sdk-fullarn-stratus.json"), "utf8"));
+  const denied = JSON.parse(readFileSync(join(SHARED_FIXTURES, "secret-read", "gsv-accessdenied-assumedrole-sso-terraform-panther.json"), "utf8"));
+  const records = [
+    { ...read, eventID: "11111111-2222-3333-4444-555555555555", userAgent: NASTY_AGENT },
+    { ...denied, eventID: "66666666-7777-8888-9999-000000000000", userAgent: NASTY_AGENT, errorMessage: NASTY_MESSAGE, requestParameters: { secretId: 'prod/"db"\\x\n' } },
+  ];
+  writeFileSync(join(out, "records.json"), JSON.stringify({ Records: records }));
+  return out;
+}
+
+describe("simulate --deliver: every payload a replay produces, POSTed to a local server and checked against each destination's schema", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "sam-deliver-"));
+  let received: Received[] = [];
+  let fromPartial: Received[] = [];
+  let result: { code: number; out: string[]; err: string[] };
+  let fixtures: ReturnType<typeof splitFixtures>;
+
+  beforeAll(async () => {
+    buildApp(config(ALL_DESTINATIONS), new App({ outdir })).app.synth();
+    fixtures = splitFixtures(outdir);
+    const srv = await startServer();
+    try {
+      result = await run(["--events", fixtures.complete, "--events", adversarialRecords(outdir), "--out", outdir, "--deliver", srv.url]);
+      received = [...srv.received];
+      srv.received.length = 0;
+      await run(["--events", fixtures.partial, "--out", outdir, "--deliver", srv.url]);
+      fromPartial = [...srv.received];
+    } finally {
+      await new Promise((resolve) => srv.server.close(resolve));
+    }
+  }, 120_000);
+
+  test("trimmed samples without eventID or eventTime still render valid JSON for every destination", () => {
+    expect(fixtures.partialCount).toBeGreaterThan(0);
+    expect(fromPartial.length).toBeGreaterThan(0);
+    for (const r of fromPartial) expect(() => JSON.parse(r.body)).not.toThrow();
+  });
+
+  test("the run succeeds and reports every payload accepted", () => {
+    expect(result.err.filter((l) => l.startsWith("deliver:"))).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.out.join("\n")).toMatch(new RegExp(`delivered ${received.length} of ${received.length} destination payloads`));
+  });
+
+  test("each real-time alert reaches all four destinations, and alarms entering ALARM reach them too", () => {
+    const byKind = (k: string) => received.filter((r) => r.targetId === k);
+    expect(byKind("slack").length).toBeGreaterThan(5);
+    for (const k of ["teams", "pagerduty", "webhook"]) expect(byKind(k).length).toBe(byKind("slack").length);
+    expect(received.filter((r) => r.rule.includes("-alarms-")).length).toBeGreaterThan(0);
+    expect(new Set(received.map((r) => r.targetId))).toEqual(new Set(["slack", "teams", "pagerduty", "webhook"]));
+  });
+
+  test("every payload is valid JSON that its destination's published schema and limits accept", () => {
+    const problems: string[] = [];
+    for (const r of received) {
+      let body: any;
+      try {
+        body = JSON.parse(r.body);
+      } catch (err) {
+        problems.push(`${r.targetId} ${r.rule}: not JSON (${(err as Error).message})`);
+        continue;
+      }
+      for (const p of PROBLEMS[r.targetId](body)) problems.push(`${r.targetId} ${r.rule}: ${p}`);
+      const { record: _rawRecord, ...rendered } = body;
+      for (const p of blankOrPlaceholder(rendered)) if (!p.includes(NASTY_TEXT_MARK)) problems.push(`${r.targetId} ${r.rule}: ${p}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test("a user agent and an error message holding quotes, backslashes, newlines, control characters and emoji arrive intact", () => {
+    const nasty = received.filter((r) => r.body.includes("curl/8.4"));
+    // Two records × Teams, PagerDuty and the webhook (Slack names where to read the user agent instead).
+    expect(nasty.length).toBe(6);
+    for (const r of nasty.filter((x) => x.targetId !== "slack")) expect(JSON.stringify(JSON.parse(r.body))).toContain(JSON.stringify(NASTY_AGENT).slice(1, -1));
+    const teams = JSON.parse(nasty.find((r) => r.targetId === "teams")!.body);
+    const inlines = teams.attachments[0].content.body.filter((b: any) => b.type === "RichTextBlock").map((b: any) => b.inlines);
+    expect(inlines).toContainEqual([NASTY_AGENT]);
+    const pd = JSON.parse(nasty.find((r) => r.targetId === "pagerduty")!.body);
+    expect(pd.payload.custom_details.how).toEqual([NASTY_AGENT]);
+    // The request names the secret: inside a string EventBridge removes an object's quotes; escapes stay valid.
+    const denied = JSON.parse(nasty.find((r) => r.targetId === "webhook" && r.rule.includes("denied"))!.body);
+    expect(denied.facts.what).toContain("secretId:prod/");
+  });
+
+  test("PagerDuty events: severity from the shared scale, dedup key from the CloudTrail event id (one page per event), the routing key left to the connection", () => {
+    const pd = received.filter((r) => r.targetId === "pagerduty").map((r) => ({ rule: r.rule, body: JSON.parse(r.body) }));
+    const reads = pd.filter((x) => /-read-/.test(x.rule));
+    const denied = pd.filter((x) => /-denied-/.test(x.rule));
+    const changes = pd.filter((x) => /-change-/.test(x.rule));
+    expect(reads.length).toBeGreaterThan(0);
+    expect(denied.length).toBeGreaterThan(0);
+    for (const x of reads) expect(x.body.payload.severity).toBe("error");
+    for (const x of denied) expect(x.body.payload.severity).toBe("warning");
+    for (const x of changes) expect(x.body.payload.severity).toBe("critical");
+    for (const x of pd.filter((y) => !y.rule.includes("-alarms-"))) expect(x.body.dedup_key).toBe(x.body.payload.custom_details.event);
+    for (const x of pd.filter((y) => y.rule.includes("-alarms-"))) expect(x.body.dedup_key).toMatch(/^arn:aws:cloudwatch:[a-z0-9-]+:\d{12}:alarm:/);
+    expect(pd.find((x) => x.body.dedup_key === "11111111-2222-3333-4444-555555555555")).toBeDefined();
+    for (const x of pd) expect(x.body.routing_key).toBe("(kept by EventBridge)");
+  });
+});
+
+/** Marks strings in the adversarial records that legitimately contain `<…>`. */
+const NASTY_TEXT_MARK = "<eventName>";
+
+describe("credentials never reach the synthesized JSON", () => {
+  const secrets = {
+    TF_VAR_slack_webhook_url: "https://hooks.slack.com/services/T000/B000/SLACKSECRET0123456789",
+    TF_VAR_teams_webhook_url: "https://prod-00.westus.logic.azure.com/workflows/x/triggers/manual/paths/invoke?sig=TEAMSSECRET0123456789",
+    TF_VAR_pagerduty_routing_key: "PAGERDUTYSECRET0123456789abcdef0",
+    TF_VAR_webhook_url: "https://alerts.example.com/WEBHOOKURLSECRET",
+    TF_VAR_webhook_secret: "WEBHOOKSECRET0123456789",
+  };
+
+  test("synthesized with every credential in the environment, no file of cdktf.out holds any of them; the stack reads them from sensitive variables", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "sam-secrets-"));
+    const saved = { ...process.env };
+    Object.assign(process.env, secrets);
+    try {
+      buildApp(config(ALL_DESTINATIONS), new App({ outdir })).app.synth();
+    } finally {
+      for (const k of Object.keys(secrets)) if (saved[k] === undefined) delete process.env[k];
+    }
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else files.push(p);
+      }
+    };
+    walk(outdir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const text = readFileSync(f, "utf8");
+      for (const v of Object.values(secrets)) expect(text.includes(v)).toBe(false);
+    }
+    const stackFile = files.find((f) => f.endsWith(join("secret-access-monitor", "cdk.tf.json")))!;
+    const tf = JSON.parse(readFileSync(stackFile, "utf8"));
+    for (const v of ["slack_webhook_url", "teams_webhook_url", "pagerduty_routing_key", "webhook_url", "webhook_secret"]) {
+      expect(tf.variable[v].sensitive).toBe(true);
+      expect(tf.variable[v].default).toBeUndefined();
+    }
+    const text = JSON.stringify(tf.resource.aws_cloudwatch_event_connection);
+    expect(text).toContain("${var.pagerduty_routing_key}");
+    expect(text).toContain("${var.webhook_secret}");
+  });
+});
