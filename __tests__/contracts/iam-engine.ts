@@ -74,6 +74,10 @@ function has(world: World, need: Need): boolean {
       return !!world.stateBucket;
     case "firstSeen":
       return !!world.firstSeen;
+    case "destinations":
+      return !!world.destinations;
+    case "chat":
+      return !!world.chatRole;
     default: {
       const part = need.slice("encrypted.".length) as keyof World["encrypted"];
       return !!world.key && world.encrypted[part];
@@ -89,13 +93,15 @@ function variables(world: World, extra: Record<string, string>): Record<string, 
     partition: world.partition,
     ...extra,
   };
-  for (const part of ["trail", "bucket", "logGroup", "role", "topic", "healthTopic", "queue", "key", "secret", "stateBucket"] as const) {
+  for (const part of ["trail", "bucket", "logGroup", "role", "topic", "healthTopic", "queue", "key", "secret", "stateBucket", "chatRole"] as const) {
     const value = world[part] as Obj | undefined;
     for (const field of ["arn", "name"]) v[`${part}.${field}`] = value?.[field];
   }
   for (const part of ["table", "stateMachine", "executionRole", "invokeRole", "logGroup"] as const) {
     for (const field of ["arn", "name"] as const) v[`firstSeen.${part}.${field}`] = world.firstSeen?.[part][field];
   }
+  v["destinationsRole.arn"] = world.destinations?.role.arn;
+  v["destinationsRole.name"] = world.destinations?.role.name;
   return v;
 }
 
@@ -126,10 +132,14 @@ export function requestsFor(world: World, rows: readonly ContractRow[]): Request
             ? world.healthAlarms.map((a) => ({ "alarm.arn": a.arn, "alarm.name": a.name }))
             : row.forEach === "first-seen-rule"
               ? (world.firstSeen?.rules ?? []).map((x) => ({ "rule.arn": x.arn, "rule.name": x.name }))
-              : [{}];
+              : row.forEach === "destination-rule"
+                ? (world.destinations?.rules ?? []).map((r) => ({ "rule.arn": r.arn, "rule.name": r.name }))
+                : row.forEach === "api-destination"
+                  ? (world.destinations?.apiDestinations ?? []).map((d) => ({ "apiDestination.arn": d.arn, "apiDestination.name": d.name }))
+                  : [{}];
     for (const extra of instances) {
       const vars = variables(world, extra);
-      const suffix = extra["rule.name"] ?? extra["alarm.name"];
+      const suffix = extra["rule.name"] ?? extra["alarm.name"] ?? extra["apiDestination.name"];
       const id = suffix ? `${row.id} (${suffix})` : row.id;
       const context: Record<string, string> = { "aws:SecureTransport": "true" };
       for (const [k, v] of Object.entries(row.context)) context[k] = fill(v, vars, row.id);
@@ -186,6 +196,12 @@ export function policyFor(target: Target, world: World, policies: readonly Stack
       return find("trust", world.firstSeen?.invokeRole.arn);
     case "first-seen-invoke-role":
       return find("role-policy", world.firstSeen?.invokeRole.arn);
+    case "destinations-trust":
+      return find("trust", world.destinations?.role.arn);
+    case "destinations-role":
+      return find("role-policy", world.destinations?.role.arn);
+    case "chat-trust":
+      return find("trust", world.chatRole?.arn);
   }
 }
 
@@ -202,6 +218,7 @@ function simulationOf(req: Request, world: World, policies: readonly StackPolicy
     "delivery-role": world.role?.name,
     "first-seen-role": world.firstSeen?.executionRole.name,
     "first-seen-invoke-role": world.firstSeen?.invokeRole.name,
+    "destinations-role": world.destinations?.role.name,
   };
   if (req.target in roleOfTarget) {
     if (!req.principal.includes(`:assumed-role/${roleOfTarget[req.target]}/`)) throw new Error(`${req.id}: the ${req.target} target needs a principal acting as that role`);

@@ -9,6 +9,7 @@
  * "engine limits" tests below.
  */
 import { Testing } from "cdktf";
+import { ALL_DESTINATIONS } from "../simulate/all-destinations";
 import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { buildApp } from "../../src/app";
 import { MonitorConfigInput } from "../../src/config/schema";
@@ -72,6 +73,13 @@ const MONITORING_VARIANTS: [string, Partial<MonitorConfigInput>, StackPolicy["ki
     { firstSeenReaders: { enabled: true } },
     ["bucket", "topic", "topic", "queue", "key", "trust", "role-policy", "trust", "role-policy", "trust", "role-policy"],
   ],
+  [
+    // Chat, paging and a webhook through API destinations (a role EventBridge assumes, a policy naming them), the
+    // alarms routed to them (rules that dead-letter to the encrypted queue), and a chat-application channel's role.
+    "monitoring stack, every destination and a chat channel",
+    ALL_DESTINATIONS,
+    ["bucket", "topic", "topic", "queue", "key", "trust", "trust", "trust", "role-policy", "role-policy"],
+  ],
 ];
 
 function subject(name: string, tf: Obj, kinds: StackPolicy["kind"][]): Subject {
@@ -104,6 +112,9 @@ const TARGETS: Target[] = [
   "first-seen-role",
   "first-seen-invoke-trust",
   "first-seen-invoke-role",
+  "destinations-trust",
+  "destinations-role",
+  "chat-trust",
 ];
 const hasEncryptionContext = (r: Request) => Object.keys(r.context).some((k) => /^kms:EncryptionContext:/i.test(k));
 

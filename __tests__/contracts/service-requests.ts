@@ -31,7 +31,10 @@ export type Target =
   | "first-seen-trust"
   | "first-seen-role"
   | "first-seen-invoke-trust"
-  | "first-seen-invoke-role";
+  | "first-seen-invoke-role"
+  | "destinations-trust"
+  | "destinations-role"
+  | "chat-trust";
 
 /** Parts of the stack a row is about; the row exists only in variants that have all of them. */
 export type Need =
@@ -46,6 +49,8 @@ export type Need =
   | "firstSeen"
   | "encrypted.firstSeenTable"
   | "encrypted.firstSeenLogGroup"
+  | "destinations"
+  | "chat"
   | "encrypted.trail"
   | "encrypted.bucketKey"
   | "encrypted.logGroup"
@@ -71,7 +76,7 @@ export interface ContractRow {
   readonly target: Target;
   readonly needs: readonly Need[];
   /** One row per rule, per alarm of the alert topic, or per alarm of the health topic, with `{rule.*}` / `{alarm.*}` filled in. */
-  readonly forEach?: "rule" | "alarm" | "health-alarm" | "first-seen-rule";
+  readonly forEach?: "rule" | "alarm" | "health-alarm" | "first-seen-rule" | "destination-rule" | "api-destination";
   /** A principal ARN, a service principal, or "anonymous" (an unsigned request). */
   readonly principal: string;
   readonly action: string;
@@ -137,6 +142,16 @@ const D = {
   snsEncryptionContext: {
     url: "https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html",
     quote: 'KMS key policy for an encrypted SNS topic: "StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:your_region:your_account:your_sns_topic_name"}',
+  },
+  ebApiDestinationRole: {
+    url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-iam-roles.html",
+    quote:
+      "If the target is an API destination, the role that you specify must include a policy with the following statement: Effect: Allow; Action: events:InvokeApiDestination; Resource: arn:aws:events:*:*:api-destination/*",
+  },
+  sourceAccount: {
+    url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
+    quote:
+      "aws:SourceAccount: Use this key to compare the account ID of the resource making a service-to-service request with the account ID that you specify in the policy (the chat application's role is assumed by chatbot.amazonaws.com)",
   },
   ebDeputy: {
     url: "https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -464,6 +479,23 @@ export const SERVICE_REQUESTS: readonly ContractRow[] = [
   row({ id: "anonymous read of the state", expect: "deny", target: "state-bucket", needs: ["stateBucket"], principal: "anonymous", action: "s3:GetObject", resource: STATE_OBJECT, context: {}, doc: D.s3Tls }),
   row({ id: "principal of the account without IAM permission reads the state", expect: "deny", target: "state-bucket", needs: ["stateBucket"], principal: NO_PERMISSIONS, action: "s3:GetObject", resource: STATE_OBJECT, context: {}, doc: D.terraformS3 }),
   row({ id: "principal of another account reads the state", expect: "deny", target: "state-bucket", needs: ["stateBucket"], principal: OTHER_ACCOUNT_APP, action: "s3:GetObject", resource: STATE_OBJECT, context: {}, grants: STATE_GRANTS, doc: D.terraformS3 }),
+
+  // EventBridge rules → API destinations (chat, paging, webhook) ------------------------------------------------
+  row({ id: "rule assumes the API-destination role", forEach: "destination-rule", expect: "allow", target: "destinations-trust", needs: ["destinations"], principal: EVENTS, action: "sts:AssumeRole", resource: "{destinationsRole.arn}", context: THIS_RULE, doc: D.ebDeputy }),
+  row({ id: "another rule of the account assumes the API-destination role", expect: "deny", target: "destinations-trust", needs: ["destinations"], principal: EVENTS, action: "sts:AssumeRole", resource: "{destinationsRole.arn}", context: OTHER_RULE_SAME_ACCOUNT, doc: D.ebDeputy }),
+  row({ id: "a rule of another account assumes the API-destination role", expect: "deny", target: "destinations-trust", needs: ["destinations"], principal: EVENTS, action: "sts:AssumeRole", resource: "{destinationsRole.arn}", context: { "aws:SourceArn": "arn:{partition}:events:{region}:{otherAccount}:rule/sam-test0001-read-role-pub", "aws:SourceAccount": "{otherAccount}" }, doc: D.ebDeputy }),
+  row({ id: "confused deputy: eventbridge assumes the API-destination role without source keys", expect: "deny", target: "destinations-trust", needs: ["destinations"], principal: EVENTS, action: "sts:AssumeRole", resource: "{destinationsRole.arn}", context: {}, doc: D.ebDeputy }),
+  row({ id: "principal of the account assumes the API-destination role", expect: "deny", target: "destinations-trust", needs: ["destinations"], principal: NO_PERMISSIONS, action: "sts:AssumeRole", resource: "{destinationsRole.arn}", context: {}, grants: [{ Action: "sts:AssumeRole", Resource: "{destinationsRole.arn}" }], doc: D.ebDeputy }),
+  row({ id: "the role invokes the monitor's API destination", forEach: "api-destination", expect: "allow", target: "destinations-role", needs: ["destinations"], principal: "arn:{partition}:sts::{account}:assumed-role/{destinationsRole.name}/events", action: "events:InvokeApiDestination", resource: "{apiDestination.arn}", context: {}, doc: D.ebApiDestinationRole }),
+  row({ id: "the role invokes another API destination of the account", expect: "deny", target: "destinations-role", needs: ["destinations"], principal: "arn:{partition}:sts::{account}:assumed-role/{destinationsRole.name}/events", action: "events:InvokeApiDestination", resource: "arn:{partition}:events:{region}:{account}:api-destination/someone-elses/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e", context: {}, doc: D.ebApiDestinationRole }),
+  row({ id: "the role puts events on the default bus", expect: "deny", target: "destinations-role", needs: ["destinations"], principal: "arn:{partition}:sts::{account}:assumed-role/{destinationsRole.name}/events", action: "events:PutEvents", resource: "arn:{partition}:events:{region}:{account}:event-bus/default", context: {}, doc: D.ebApiDestinationRole }),
+  row({ id: "a rule delivering to API destinations sends a failed event to the dead-letter queue", forEach: "destination-rule", expect: "allow", target: "queue", needs: ["destinations", "queue"], principal: EVENTS, action: "sqs:SendMessage", resource: "{queue.arn}", context: THIS_RULE, doc: D.ebDlq }),
+  row({ id: "a rule delivering to API destinations generates a data key for the encrypted dead-letter queue", forEach: "destination-rule", expect: "allow", target: "key", needs: ["destinations", "queue", "encrypted.queue"], principal: EVENTS, action: "kms:GenerateDataKey", resource: "{key.arn}", context: THIS_RULE, doc: D.sqsKmsSourceArn }),
+
+  // Amazon Q Developer in chat applications --------------------------------------------------------------------
+  row({ id: "the chat application assumes its role", expect: "allow", target: "chat-trust", needs: ["chat"], principal: "chatbot.amazonaws.com", action: "sts:AssumeRole", resource: "{chatRole.arn}", context: { "aws:SourceAccount": "{account}" }, doc: D.sourceAccount }),
+  row({ id: "the chat application of another account assumes the role", expect: "deny", target: "chat-trust", needs: ["chat"], principal: "chatbot.amazonaws.com", action: "sts:AssumeRole", resource: "{chatRole.arn}", context: { "aws:SourceAccount": "{otherAccount}" }, doc: D.sourceAccount }),
+  row({ id: "principal of the account assumes the chat role", expect: "deny", target: "chat-trust", needs: ["chat"], principal: NO_PERMISSIONS, action: "sts:AssumeRole", resource: "{chatRole.arn}", context: {}, grants: [{ Action: "sts:AssumeRole", Resource: "{chatRole.arn}" }], doc: D.sourceAccount }),
 ];
 
 /** Every AWS page the table cites, for the report. */

@@ -162,6 +162,11 @@ export class TerraformResolver {
         alarm_name: () => literal(r.alarm_name, `${where}.alarm_name`),
         arn: () => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${literal(r.alarm_name, `${where}.alarm_name`)}`,
       },
+      // API destination ARNs end in an ID EventBridge assigns ("arn:aws:events:<region>:<account>:api-destination/<name>/<id>").
+      aws_cloudwatch_event_api_destination: {
+        name: () => literal(r.name, `${where}.name`),
+        arn: () => `arn:${partition}:events:${region}:${account}:api-destination/${literal(r.name, `${where}.name`)}/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e`,
+      },
       aws_secretsmanager_secret: {
         name: () => literal(r.name, `${where}.name`),
         arn: () => `arn:${partition}:secretsmanager:${region}:${account}:secret:${literal(r.name, `${where}.name`)}-${SECRET_ARN_SUFFIX}`,
@@ -266,6 +271,10 @@ export interface World {
   readonly stateBucket?: { name: string; arn: string; blocksPublicAccess: boolean };
   /** Rules publishing to the alert topic (the first-seen rules start the workflow instead: `firstSeen.rules`). */
   readonly rules: { name: string; arn: string }[];
+  /** The API destinations (chat, paging, webhook), the role EventBridge assumes to invoke them, and the rules with such targets. */
+  readonly destinations?: { role: { name: string; arn: string }; apiDestinations: { name: string; arn: string }[]; rules: { name: string; arn: string }[] };
+  /** The role of Amazon Q Developer in chat applications. */
+  readonly chatRole?: { name: string; arn: string };
   readonly alarms: { name: string; arn: string }[];
   /** The first-seen workflow: its table, state machine, roles, log group and the rules that start it. */
   readonly firstSeen?: {
@@ -396,17 +405,47 @@ export function worldOf(tf: Obj): World {
     firstSeenLogGroupEncrypted = keyRef(tf.resource.aws_cloudwatch_log_group[gm[1]].kms_key_id);
   }
 
+  // API-destination targets (chat, paging, webhook) carry the role EventBridge assumes; every other target publishes to the topic.
+  const isApiTarget = (t: Obj) => TerraformResolver.reference(t.arn)?.type === "aws_cloudwatch_event_api_destination";
   // Sanity: the targets and alarms point at the topic and queue read above.
   for (const t of targets) {
-    if (startsMachine(t)) continue;
+    if (startsMachine(t) || isApiTarget(t)) continue;
     if (topic && r.string(t.arn) !== topic.arn) throw new Error(`an event target publishes to ${t.arn}, not the alert topic`);
     if (queue && t.dead_letter_config && r.string(t.dead_letter_config.arn) !== queue.arn) throw new Error("an event target's dead-letter queue is not the stack's queue");
   }
 
   const firstSeenRuleNames = new Set(firstSeen?.rules.map((x) => x.name) ?? []);
-  const rules = Object.keys(tf.resource?.aws_cloudwatch_event_rule ?? {})
-    .map((n) => ({ name: r.attribute("aws_cloudwatch_event_rule", n, "name"), arn: arn("aws_cloudwatch_event_rule", n) }))
+  const ruleOf = (n: string) => ({ name: r.attribute("aws_cloudwatch_event_rule", n, "name"), arn: arn("aws_cloudwatch_event_rule", n) });
+  const targetsOfRule = (n: string) => {
+    const name = r.attribute("aws_cloudwatch_event_rule", n, "name");
+    return targets.filter((t) => t.rule === name || TerraformResolver.reference(t.rule)?.name === n);
+  };
+  const ruleNames = Object.keys(tf.resource?.aws_cloudwatch_event_rule ?? {});
+  // Rules with only API-destination targets (the alarm routes) publish nothing to the topic.
+  const rules = ruleNames
+    .filter((n) => targetsOfRule(n).some((t) => !isApiTarget(t)))
+    .map(ruleOf)
     .filter((x) => !firstSeenRuleNames.has(x.name));
+  const apiDestinations = Object.keys(tf.resource?.aws_cloudwatch_event_api_destination ?? {}).map((n) => ({
+    name: r.attribute("aws_cloudwatch_event_api_destination", n, "name"),
+    arn: arn("aws_cloudwatch_event_api_destination", n),
+  }));
+  const apiTargets = targets.filter(isApiTarget);
+  let destinations: World["destinations"];
+  if (apiTargets.length > 0) {
+    const roleRef = TerraformResolver.reference(apiTargets[0].role_arn);
+    if (!roleRef || roleRef.type !== "aws_iam_role") throw new Error("an API-destination target names no role");
+    if (apiTargets.some((t) => TerraformResolver.reference(t.role_arn)?.name !== roleRef.name)) throw new Error("API-destination targets assume different roles");
+    destinations = {
+      role: { name: r.attribute("aws_iam_role", roleRef.name, "name"), arn: arn("aws_iam_role", roleRef.name) },
+      apiDestinations,
+      rules: ruleNames.filter((n) => targetsOfRule(n).some(isApiTarget)).map(ruleOf),
+    };
+  }
+  const chatRoleRef = TerraformResolver.reference(
+    [...Object.values<Obj>(tf.resource?.aws_chatbot_slack_channel_configuration ?? {}), ...Object.values<Obj>(tf.resource?.aws_chatbot_teams_channel_configuration ?? {})][0]?.iam_role_arn,
+  );
+  const chatRole = chatRoleRef ? { name: r.attribute("aws_iam_role", chatRoleRef.name, "name"), arn: arn("aws_iam_role", chatRoleRef.name) } : undefined;
   const notifying = (t?: { arn: string }) =>
     alarmsRaw
       .filter(([, a]) => t && [].concat(a.alarm_actions ?? []).map((x: string) => r.string(x)).includes(t.arn))
@@ -444,6 +483,8 @@ export function worldOf(tf: Obj): World {
     secret,
     stateBucket,
     rules,
+    destinations,
+    chatRole,
     alarms,
     healthAlarms,
     firstSeen,

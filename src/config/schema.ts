@@ -175,10 +175,10 @@ const HTTP_HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,512}$/;
 
 export const destinationsSchema = z
   .object({
-    // Slack: "1 per second" for incoming webhooks (Slack API rate limits, incoming webhooks).
+    // Low defaults: a burst of alerts (a harvesting run) should not flood a channel; EventBridge queues and retries.
     slack: destination(1),
     teams: destination(1),
-    // PagerDuty Events API v2: 120 events a minute per integration key, i.e. 2 a second.
+    // PagerDuty adjusts its throttle dynamically and asks senders to retry a 429, which EventBridge does.
     pagerduty: z
       .object({
         enabled: z.boolean().default(false),

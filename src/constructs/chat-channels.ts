@@ -2,7 +2,6 @@ import { Construct } from "constructs";
 import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
 import { ChatbotTeamsChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-teams-channel-configuration";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { policyDocument } from "./policy";
 
 export interface ChatChannelsProps {
@@ -21,8 +20,9 @@ export interface ChatChannelsProps {
 /**
  * Amazon Q Developer in chat applications (formerly AWS Chatbot) for teams that prefer it to API destinations:
  * channel configurations subscribed to the alert topic, so CloudWatch alarm notifications appear as AWS's own
- * formatted cards. The role only lets the service read CloudWatch (the "Notification permissions" template), and the
- * guardrail caps whatever channel members could do through it to CloudWatch read-only.
+ * formatted cards. Delivering notifications from a topic needs no permission of the channel role (the service-linked
+ * role AWSServiceRoleForAWSChatbot subscribes to the topic), so the role has none: channel members can run nothing
+ * through it, and the guardrail caps it at CloudWatch read-only should anyone add permissions later.
  */
 export class ChatChannels extends Construct {
   readonly role: IamRole;
@@ -42,18 +42,6 @@ export class ChatChannels extends Construct {
           Principal: { Service: "chatbot.amazonaws.com" },
           Action: "sts:AssumeRole",
           Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-        },
-      ]),
-    });
-    new IamRolePolicy(this, "ReadAlarms", {
-      name: "notification-permissions",
-      role: this.role.id,
-      policy: policyDocument([
-        {
-          Sid: "RenderAlarmNotifications",
-          Effect: "Allow",
-          Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
-          Resource: "*",
         },
       ]),
     });
