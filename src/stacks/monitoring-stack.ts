@@ -462,8 +462,8 @@ export class MonitoringStack extends TerraformStack {
         add(det.severity ?? (det.outcome === "success" ? "high" : det.outcome === "denied" ? "medium" : "critical"), this.accessAlarms.alarms[det.id].alarm.alarmNameInput!);
       }
       // Changes to the monitor and its own health: the monitor may be blind, page as critical.
-      // Decoy reads and harvesting: someone is after the secrets, critical.
-      for (const scope of [this.changeAlarms, this.health, this.decoyAlarms, this.harvesting]) {
+      // Decoy reads and harvesting (someone is after the secrets) and a failing first-seen workflow: critical.
+      for (const scope of [this.changeAlarms, this.health, this.decoyAlarms, this.harvesting, this.firstSeen]) {
         for (const a of scope?.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm) ?? []) add("critical", a.alarmNameInput!);
       }
       for (const a of this.cis?.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm) ?? []) add("medium", a.alarmNameInput!);
