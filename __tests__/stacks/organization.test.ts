@@ -9,7 +9,8 @@ import { ConfigError, parseConfig } from "../../src/config/load";
 import { forwardedRegions, MonitorConfigInput } from "../../src/config/schema";
 import { DEFAULT_ENABLED_REGIONS } from "../../src/config/aws-facts";
 import { cfnSchemaProblems } from "../../src/review/cfn-schema";
-import { ALL_MANAGEMENT_EVENTS, realtimeRulePatterns } from "../../src/patterns/member-forwarding";
+import { ALL_MANAGEMENT_EVENTS, MAX_NAMED_ACCOUNTS, realtimeRulePatterns } from "../../src/patterns/member-forwarding";
+import { CentralStack } from "../../src/stacks/central-stack";
 import { readDetections } from "../../src/patterns/sensitive-reads";
 import { readScope } from "../../src/stacks/monitoring-stack";
 
@@ -66,6 +67,21 @@ describe("configuration", () => {
   ] as [unknown, string][])("refuses %j with one line naming the field", (raw, line) => {
     const lines = errorLines(raw);
     expect(lines.some((l) => l.includes(line))).toBe(true);
+  });
+
+  test("what the accountNames error says a name costs is what the central stack synthesizes for one", () => {
+    const centralRules = (accountNames: Record<string, string>) => {
+      const cfg = parseConfig({ ...ORG, organization: { ...ORG.organization!, accountNames } });
+      return values(JSON.parse(Testing.synth(new CentralStack(Testing.app(), "c", cfg, cfg.organization!))), "aws_cloudwatch_event_rule").map((r) => r.name as string);
+    };
+    const added = centralRules({ "333333333333": "payments-prod", "444444444444": "payments-eu" }).filter((n) => !centralRules({}).includes(n));
+    const perName = (id: string) => added.filter((n) => n.includes(`-${id}`));
+    // One rule per outcome (read, refused read), more where a pattern passes 2,048 characters; nothing else.
+    const outcomes = (names: string[]) => new Set(names.map((n) => (/-denied-/.test(n) ? "denied" : "read")));
+    for (const id of ["333333333333", "444444444444"]) expect(outcomes(perName(id))).toEqual(new Set(["read", "denied"]));
+    expect(added.length).toBe(perName("333333333333").length + perName("444444444444").length);
+    const line = errorLines({ ...ORG, organization: { ...ORG.organization!, accountNames: Object.fromEntries(Array.from({ length: MAX_NAMED_ACCOUNTS + 1 }, (_, i) => [String(100000000000 + i), `a${i}`])) } });
+    expect(line.join("\n")).toContain(`at most ${MAX_NAMED_ACCOUNTS} accounts may be named (each takes rules of its own on the central bus, one per outcome and more where a pattern passes 2,048 characters`);
   });
 
   test('"all" means every region enabled by default in the home partition, the home region left out', () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_REGIONS, DEFAULT_ENABLED_REGIONS, LOG_RETENTION_DAYS, partitionOf, s3BucketNameProblem } from "./aws-facts";
+import { MAX_NAMED_ACCOUNTS } from "../patterns/member-forwarding";
 
 /** IAM/STS principal ARN as CloudTrail records it in `userIdentity.arn`, optionally with `*` wildcards. */
 const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_/*:-]+$/;
@@ -321,10 +322,11 @@ export const configSchema = z
           .record(z.string().regex(/^[A-Za-z0-9 ._()+/-]{1,50}$/, "must be 1–50 letters, digits, spaces or ._()+/-"))
           .default({})
           .superRefine((names, ctx) => {
-            if (Object.keys(names).length > 25) {
+            if (Object.keys(names).length > MAX_NAMED_ACCOUNTS) {
               ctx.addIssue({
                 code: z.ZodIssueCode.custom,
-                message: "at most 25 accounts may be named (each takes 2–3 rules on the central bus and 15 characters of every other rule's pattern); the others are named by id with a link to the Organizations console",
+                // No fixed count: how many rules a name takes depends on the detections (realtimeRulePatterns).
+                message: `at most ${MAX_NAMED_ACCOUNTS} accounts may be named (each takes rules of its own on the central bus, one per outcome and more where a pattern passes 2,048 characters, and 15 characters of every other rule's pattern); the others are named by id with a link to the Organizations console`,
               });
             }
             for (const id of Object.keys(names)) {
