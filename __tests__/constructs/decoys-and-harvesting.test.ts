@@ -57,20 +57,35 @@ describe("HarvestingAlarm", () => {
     s = synthMonitoring({ harvesting: { enabled: true, threshold: 25, windowMinutes: 10 } });
   });
 
-  test("two valid Contributor Insights rules on the trail's log group", () => {
+  test("four valid Contributor Insights rules on the trail's log group: reads and pairs, for roles (by session issuer) and other callers", () => {
     const rules = Object.values<any>(s.tf.resource.aws_cloudwatch_contributor_insight_rule);
-    expect(rules.map((r) => r.rule_name).sort()).toEqual(["sam-test0001-harvest-by-principal", "sam-test0001-harvest-pairs"]);
+    expect(rules.map((r) => r.rule_name).sort()).toEqual([
+      "sam-test0001-harvest-by-caller",
+      "sam-test0001-harvest-by-role",
+      "sam-test0001-harvest-caller-pairs",
+      "sam-test0001-harvest-role-pairs",
+    ]);
+    const byName = Object.fromEntries(rules.map((r) => [r.rule_name, JSON.parse(r.rule_definition)]));
+    // A role's sessions each have their own userIdentity.arn; the role is sessionContext.sessionIssuer.arn
+    // (CloudTrail User Guide, userIdentity element): every session of one role counts as one principal.
+    expect(byName["sam-test0001-harvest-by-role"].Contribution.Keys).toEqual(["$.userIdentity.sessionContext.sessionIssuer.arn"]);
+    expect(byName["sam-test0001-harvest-role-pairs"].Contribution.Keys).toEqual(["$.userIdentity.sessionContext.sessionIssuer.arn", "$.requestParameters.secretId"]);
+    expect(byName["sam-test0001-harvest-by-caller"].Contribution.Filters).toContainEqual({ Match: "$.userIdentity.sessionContext.sessionIssuer.arn", IsPresent: false });
     for (const r of rules) {
       expect(insightRuleProblems(r.rule_definition)).toEqual([]);
       expect(JSON.parse(r.rule_definition).LogGroupNames).toEqual(["${aws_cloudwatch_log_group.AuditTrail_LogGroup_EF50174C.name}"]);
     }
   });
 
-  test("the alarm's period is the window and its threshold the count, on the gated metric math", () => {
+  test("the alarm's period is the window and its threshold the count, on a lower bound of one principal's distinct secrets", () => {
     const alarm = Object.values<any>(s.tf.resource.aws_cloudwatch_metric_alarm).find((a) => a.alarm_name === "sam-test0001-harvesting");
     expect(alarm).toMatchObject({ threshold: 25, evaluation_periods: 1, datapoints_to_alarm: 1, treat_missing_data: "notBreaching", comparison_operator: "GreaterThanOrEqualToThreshold" });
-    expect(alarm.metric_query.map((q: any) => q.period)).toEqual([600, 600, undefined]);
-    expect(alarm.metric_query[2].expression).toBe("IF(pairs >= 25, top, 0)");
+    expect(alarm.metric_query.map((q: any) => q.period)).toEqual([600, 600, 600, 600, undefined, undefined, undefined]);
+    expect(alarm.metric_query.map((q: any) => q.expression).slice(4)).toEqual([
+      "FILL(readsrole / pairrole, 0)",
+      "FILL(readscaller / paircaller, 0)",
+      "IF(distinctrole >= 25, distinctrole, distinctcaller)",
+    ]);
     expect(alarm.alarm_description.length).toBeLessThanOrEqual(1024);
   });
 });

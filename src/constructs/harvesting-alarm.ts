@@ -3,15 +3,19 @@ import { CloudwatchContributorInsightRule } from "@cdktf/provider-aws/lib/cloudw
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { insightRuleProblems } from "../engines/contributor-insights";
 import {
+  HARVEST_FAMILIES,
+  HarvestFamily,
   HARVESTING_DEFAULTS,
   harvestingAlarmQueries,
   harvestingDescription,
   harvestingRuleDefinitions,
+  harvestingRuleNames,
   HarvestingSettings,
+  HarvestRuleNames,
 } from "../patterns/harvesting";
 
 export interface HarvestingAlarmProps {
-  /** Names the rules `<namePrefix>-harvest-by-principal`, `<namePrefix>-harvest-pairs` and the alarm `<namePrefix>-harvesting`. */
+  /** Names the rules `<namePrefix>-harvest-…` (see `harvestingRuleNames`) and the alarm `<namePrefix>-harvesting`. */
   readonly namePrefix: string;
   /** The trail's log group the rules read. */
   readonly logGroupName: string;
@@ -25,15 +29,15 @@ export interface HarvestingAlarmProps {
 }
 
 /**
- * Two Contributor Insights rules on the trail's log group and one alarm on their metric math: one principal
- * reading at least `threshold` secret values within `windowMinutes` (see patterns/harvesting.ts). Critical.
+ * Four Contributor Insights rules on the trail's log group (reads and pairs, for roles and for other callers) and
+ * one alarm on their metric math: one principal reading at least `threshold` distinct secrets within
+ * `windowMinutes`, bounded from below (see patterns/harvesting.ts). Critical.
  */
 export class HarvestingAlarm extends Construct {
-  readonly readsByPrincipal: CloudwatchContributorInsightRule;
-  readonly distinctPairs: CloudwatchContributorInsightRule;
+  readonly rules: Record<HarvestFamily, { reads: CloudwatchContributorInsightRule; pairs: CloudwatchContributorInsightRule }>;
   readonly alarm: CloudwatchMetricAlarm;
   /** The rules' names as plain strings (the alarm's expressions name them). */
-  readonly ruleNames: { readsByPrincipal: string; distinctPairs: string };
+  readonly ruleNames: Record<HarvestFamily, HarvestRuleNames>;
   readonly settings: HarvestingSettings;
 
   constructor(scope: Construct, id: string, props: HarvestingAlarmProps) {
@@ -48,16 +52,18 @@ export class HarvestingAlarm extends Construct {
       throw new Error(`harvesting.windowMinutes: ${settings.windowMinutes} is not a whole number of minutes from 1 to 60`);
     }
     this.settings = settings;
-    this.ruleNames = { readsByPrincipal: `${props.namePrefix}-harvest-by-principal`, distinctPairs: `${props.namePrefix}-harvest-pairs` };
-    const definitions = harvestingRuleDefinitions(props.logGroupName);
+    this.ruleNames = harvestingRuleNames(props.namePrefix);
     const rule = (cid: string, name: string, definition: object) => {
       const text = JSON.stringify(definition);
       const problems = insightRuleProblems(text);
       if (problems.length > 0) throw new Error(`Contributor Insights rule ${name}: ${problems.join("; ")}`);
       return new CloudwatchContributorInsightRule(this, cid, { ruleName: name, ruleDefinition: text, ruleState: "ENABLED" });
     };
-    this.readsByPrincipal = rule("ReadsByPrincipal", this.ruleNames.readsByPrincipal, definitions.readsByPrincipal);
-    this.distinctPairs = rule("DistinctPairs", this.ruleNames.distinctPairs, definitions.distinctPairs);
+    const familyRules = (f: HarvestFamily, cid: string) => {
+      const d = harvestingRuleDefinitions(props.logGroupName, f);
+      return { reads: rule(`ReadsBy${cid}`, this.ruleNames[f].reads, d.reads), pairs: rule(`${cid}Pairs`, this.ruleNames[f].pairs, d.pairs) };
+    };
+    this.rules = { role: familyRules("role", "Role"), caller: familyRules("caller", "Caller") };
     this.alarm = new CloudwatchMetricAlarm(this, "Alarm", {
       alarmName: `${props.namePrefix}-harvesting`,
       alarmDescription: harvestingDescription(this.ruleNames, settings, props.region),
@@ -70,7 +76,12 @@ export class HarvestingAlarm extends Construct {
       treatMissingData: "notBreaching",
       alarmActions: [props.topicArn],
       actionsEnabled: true,
-      dependsOn: [this.readsByPrincipal, this.distinctPairs],
+      dependsOn: HARVEST_FAMILIES.flatMap((f) => [this.rules[f].reads, this.rules[f].pairs]),
     });
   }
+}
+
+/** Every harvesting rule name, reads before pairs, roles before callers (outputs, verify). */
+export function harvestingRuleNameList(names: Record<HarvestFamily, HarvestRuleNames>): string[] {
+  return HARVEST_FAMILIES.flatMap((f) => [names[f].reads, names[f].pairs]);
 }

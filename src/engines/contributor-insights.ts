@@ -239,11 +239,25 @@ export function evaluateAlarmQueries(
   for (const q of queries) {
     const e = (q.expression ?? "").trim();
     const insight = /^INSIGHT_RULE_METRIC\(\s*"?([^",)]+)"?\s*,\s*"?([A-Za-z]+)"?\s*\)$/.exec(e);
+    const filledRatio = /^FILL\(\s*(\w+)\s*\/\s*(\w+)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)$/.exec(e);
     const cond = /^IF\(\s*(\w+)\s*(>=|>|<=|<|==|!=)\s*(-?\d+(?:\.\d+)?)\s*,\s*([\w.-]+)\s*,\s*([\w.-]+)\s*\)$/.exec(e);
     if (insight) {
       if (!q.period) throw new Error(`metric query ${q.id}: INSIGHT_RULE_METRIC needs a period`);
       periodSeconds = q.period;
       results.set(q.id, series(insight[1])?.metric(insight[2] as InsightMetricName, q.period) ?? new Map());
+    } else if (filledRatio) {
+      // `a / b` per timestamp both have (AWS's "(e1/e2)*100" example over two rules), then FILL ("Fills the missing
+      // values of a time series") over every period any series of this alarm has: a family without reads is 0.
+      const [, a, b, fill] = filledRatio;
+      const [sa, sb] = [results.get(a), results.get(b)];
+      if (!sa || !sb) throw new Error(`metric query ${q.id}: ${sa ? b : a} is not defined before it`);
+      const out = new Map<number, number>();
+      for (const series of results.values()) for (const t of series.keys()) out.set(t, +fill);
+      for (const [t, va] of sa) {
+        const vb = sb.get(t);
+        if (vb !== undefined && vb !== 0) out.set(t, va / vb);
+      }
+      results.set(q.id, out);
     } else if (cond) {
       const [, id, op, threshold, whenTrue, whenFalse] = cond;
       const base = results.get(id);
@@ -258,7 +272,7 @@ export function evaluateAlarmQueries(
       }
       results.set(q.id, out);
     } else {
-      throw new Error(`metric query ${q.id}: expression ${JSON.stringify(e)} is not modelled (INSIGHT_RULE_METRIC or IF only)`);
+      throw new Error(`metric query ${q.id}: expression ${JSON.stringify(e)} is not modelled (INSIGHT_RULE_METRIC, FILL(a / b, n) or IF only)`);
     }
   }
   const returned = queries.filter((q) => q.returnData);

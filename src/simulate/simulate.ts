@@ -318,12 +318,15 @@ function finish(model: StackModel, acc: Accumulator, options: SimulationOptions)
     for (const [start, v] of values) series.add(start, v);
     const spec = { ...alarmSpecFromTerraform(a), namespace: "", metricName: "", statistic: "Maximum", periodSeconds };
     const timeline = alarmTimeline(spec, series);
-    // Who: the top contributor of the rule whose MaxContributorValue the alarm reads, in each period that alarmed
-    // (what `get-insight-rule-report` lists first for that period).
-    const topRule = a.metric_query
+    // Who: the top contributor with the highest value among the rules whose MaxContributorValue the alarm reads,
+    // in each period that alarmed (what `get-insight-rule-report` lists first for that rule and period); on a tie
+    // the rule listed first (a principal's reads before its pairs).
+    const topRules: string[] = a.metric_query
       .map((q: any) => /^INSIGHT_RULE_METRIC\(\s*"?([^",)]+)"?\s*,\s*"?MaxContributorValue"?\s*\)$/.exec(String(q.expression ?? "").trim())?.[1])
-      .find((x: string | undefined) => x !== undefined);
-    const tops = topRule ? acc.insights.get(topRule)?.topContributors(periodSeconds) : undefined;
+      .filter((x: string | undefined): x is string => x !== undefined);
+    const perRule = topRules.map((r) => acc.insights.get(r)?.topContributors(periodSeconds));
+    const tops = new Map<number, { keys: string[]; value: number }>();
+    for (const m of perRule) for (const [t, top] of m ?? []) if (!tops.has(t) || top.value > tops.get(t)!.value) tops.set(t, top);
     const contributors = timeline.transitions
       .filter((t) => t.to === "ALARM")
       .map((t) => {

@@ -31,7 +31,7 @@ const readRulePatterns = (detections: readonly ReadDetection[]) => realtimeRuleP
 import { tamperDetection } from "../patterns/tampering";
 import { decoyDetection } from "../patterns/decoys";
 import { DecoySecrets } from "../constructs/decoy-secrets";
-import { HarvestingAlarm } from "../constructs/harvesting-alarm";
+import { HarvestingAlarm, harvestingRuleNameList } from "../constructs/harvesting-alarm";
 import { LEARNING_END_ATTRIBUTE } from "../patterns/first-seen";
 
 /** `alert_emails` validation: the same shape the configuration schema accepts. */
@@ -571,7 +571,7 @@ export class MonitoringStack extends TerraformStack {
     if (this.harvesting) {
       new TerraformOutput(this, "harvesting_alarm_name", { value: this.harvesting.alarm.alarmName, description: "CloudWatch alarm on one principal reading many secrets within minutes" });
       new TerraformOutput(this, "harvesting_rule_names", {
-        value: [this.harvesting.ruleNames.readsByPrincipal, this.harvesting.ruleNames.distinctPairs],
+        value: harvestingRuleNameList(this.harvesting.ruleNames),
         description: "Contributor Insights rules naming the principal and the secrets of a harvest",
       });
     }
