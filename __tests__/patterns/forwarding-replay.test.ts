@@ -1,8 +1,8 @@
 /**
  * Forwarding followed by the central rules alerts on exactly what the central rules alone would: every record of
  * the fixtures, replayed as if it happened in several member accounts (named and unnamed) and regions, is
- * forwarded by the member template's rules (and by the organization trail stack's own forwarding rules) exactly
- * when a central rule alerts on it; each read alerts once, its message naming the account (and its friendly name
+ * forwarded by the member template's one rule whenever a central rule alerts on it (it forwards every read call the
+ * central rules watch) and by the organization trail stack's own forwarding rules exactly when one does; each read alerts once, its message naming the account (and its friendly name
  * when configured) and the region.
  */
 import { Testing } from "cdktf";
@@ -12,7 +12,7 @@ import { eventBridgeEnvelope, evaluateRecord, isReadOnly, stackModel } from "../
 import { parseConfig } from "../../src/config/load";
 import { MonitorConfigInput } from "../../src/config/schema";
 import { cfnSchemaProblems } from "../../src/review/cfn-schema";
-import { ALL_MANAGEMENT_EVENTS } from "../../src/patterns/member-forwarding";
+import { ALL_MANAGEMENT_EVENTS, forwardingPattern } from "../../src/patterns/member-forwarding";
 import { OWN_FIXTURES, records, SHARED_FIXTURES } from "./replay";
 
 const ORG: MonitorConfigInput = {
@@ -58,6 +58,17 @@ function forwardingRules(tf: Record<string, any>, region: string): Matcher[] {
 const forwards = (rules: Matcher[], record: Record<string, unknown>, event: unknown) =>
   rules.some((r) => (!isReadOnly(record) || r.state === ALL_MANAGEMENT_EVENTS) && r.matches(event));
 
+/**
+ * The calls a member account forwards, whoever makes them and however they end: a secret value read (Secrets
+ * Manager GetSecretValue, BatchGetSecretValue) and a parameter read with decryption (SSM GetParameter,
+ * GetParameters, GetParametersByPath, GetParameterHistory with `withDecryption: true`).
+ */
+function watchedCall(r: Record<string, any>): boolean {
+  if (r.eventSource === "secretsmanager.amazonaws.com") return ["GetSecretValue", "BatchGetSecretValue"].includes(r.eventName);
+  if (r.eventSource === "ssm.amazonaws.com") return ["GetParameter", "GetParameters", "GetParametersByPath", "GetParameterHistory"].includes(r.eventName) && r.requestParameters?.withDecryption === true;
+  return false;
+}
+
 /** A fixture record as if it happened in this account and region (the fields CloudTrail sets from them). */
 function relocated(record: Record<string, unknown>, account: string, region: string): Record<string, unknown> {
   return { ...record, recipientAccountId: account, awsRegion: region };
@@ -100,8 +111,10 @@ describe.each([
           const forwarded = forwards(memberRules, r, event);
           const trailForwarded = forwards(trailRules[region], r, event);
           const where = `${file} in ${account}/${region}`;
-          // Exactly: nothing the central rules need is lost, and nothing they ignore is sent (and paid for).
-          expect({ where, forwarded }).toEqual({ where, forwarded: hits.length > 0 });
+          // Members forward every read call the central rules watch (nothing they need is lost: forwarding ⊇
+          // central), and nothing else: no other call leaves the account. The trail stack's own rules are exact.
+          if (hits.length > 0) expect({ where, forwarded }).toEqual({ where, forwarded: true });
+          expect({ where, forwarded }).toEqual({ where, forwarded: watchedCall(r) });
           expect({ where, trailForwarded }).toEqual({ where, trailForwarded: hits.length > 0 });
           expect({ where, alerts: hits.length }).toEqual({ where, alerts: Math.min(hits.length, 1) });
           for (const hit of hits) {
@@ -117,6 +130,31 @@ describe.each([
       }
     }
     expect(alerted).toBeGreaterThan(0);
+  });
+});
+
+describe("forwardingPattern", () => {
+  const call = (eventSource: string, eventName: string, extra: Record<string, unknown> = {}) =>
+    eventBridgeEnvelope({ eventSource, eventName, eventType: "AwsApiCall", ...extra });
+  const p1 = { source: ["aws.secretsmanager"], "detail-type": ["AWS API Call via CloudTrail"], detail: { errorCode: [{ exists: false }], eventSource: ["secretsmanager.amazonaws.com"], $or: [{ eventName: ["GetSecretValue"], requestParameters: { secretId: ["a"] } }, { eventName: ["BatchGetSecretValue"] }] } };
+  const p2 = { source: ["aws.ssm"], "detail-type": ["AWS API Call via CloudTrail"], detail: { errorCode: [{ exists: true }], eventSource: ["ssm.amazonaws.com"], eventName: ["GetParameter"], requestParameters: { withDecryption: [true], name: ["/x"] } } };
+
+  it("keeps only the calls: any outcome, secret id, identity or network of them is forwarded", () => {
+    const matches = compileEventPattern(forwardingPattern([p1, p2]));
+    expect(matches(call("secretsmanager.amazonaws.com", "GetSecretValue", { requestParameters: { secretId: "other" }, errorCode: "AccessDenied" }))).toBe(true);
+    expect(matches(call("secretsmanager.amazonaws.com", "BatchGetSecretValue"))).toBe(true);
+    expect(matches(call("ssm.amazonaws.com", "GetParameter", { requestParameters: { name: "/y", withDecryption: true } }))).toBe(true);
+    // Conditions of the calls themselves stay: a parameter read without decryption, another call, another service.
+    expect(matches(call("ssm.amazonaws.com", "GetParameter", { requestParameters: { name: "/x", withDecryption: false } }))).toBe(false);
+    expect(matches(call("secretsmanager.amazonaws.com", "DescribeSecret"))).toBe(false);
+    expect(matches(call("kms.amazonaws.com", "Decrypt"))).toBe(false);
+  });
+
+  it("widens to every call of a service when a branch does not name its calls, and to everything when nothing is pinned", () => {
+    const anyName = forwardingPattern([{ ...p1, detail: { eventSource: ["secretsmanager.amazonaws.com"] } }]);
+    expect(compileEventPattern(anyName)(call("secretsmanager.amazonaws.com", "DescribeSecret"))).toBe(true);
+    expect(forwardingPattern([{ source: ["aws.secretsmanager"], detail: { userIdentity: { type: ["Root"] } } }])).toEqual({ source: ["aws.secretsmanager"] });
+    expect(() => forwardingPattern([])).toThrow("forwardingPattern: no alerting patterns to forward for");
   });
 });
 

@@ -103,7 +103,7 @@ describe("simulate, organization", () => {
       awsRegion: "eu-west-1",
       sourceIPAddress: "203.0.113.9",
       userAgent: "aws-cli/2.22.4",
-      requestParameters: { name: "sam-org-org00001-fwd-read-role-pub" },
+      requestParameters: { name: "sam-org-org00001-fwd-reads" },
       responseElements: null,
       eventID: "disable-forwarding",
       readOnly: false,
@@ -144,7 +144,7 @@ describe("simulate, organization", () => {
     const disable = JSON.parse(readFileSync(join(OWN_FIXTURES, "gsv-role-session-vpce.json"), "utf8"));
     const file = join(outdir, "for-alarms.json");
     // The read records of the first test plus a change to the monitor (the change alarm notifies both topics).
-    const change = { ...disable, eventSource: "events.amazonaws.com", eventName: "DisableRule", readOnly: false, requestParameters: { name: "sam-org-org00001-fwd-read-role-pub" }, recipientAccountId: UNNAMED, eventID: "change" };
+    const change = { ...disable, eventSource: "events.amazonaws.com", eventName: "DisableRule", readOnly: false, requestParameters: { name: "sam-org-org00001-fwd-reads" }, recipientAccountId: UNNAMED, eventID: "change" };
     writeFileSync(file, JSON.stringify({ Records: [...JSON.parse(readFileSync(events, "utf8")).Records, change] }));
     const { code, out } = await run(["--out", outdir, "--events", file, "--json"]);
     expect(code).toBe(0);

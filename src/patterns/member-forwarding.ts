@@ -82,6 +82,62 @@ function withDetail(pattern: EventPattern, extra: Record<string, unknown> | unde
   return { ...pattern, detail: { ...(pattern.detail as Record<string, unknown>), ...extra } };
 }
 
+/**
+ * What a member account forwards: every record any of these alerting rules could match, judged by its API call
+ * alone. Each rule's pattern (and each `$or` branch of it) keeps only the call it watches — `source`,
+ * `detail-type`, `detail.eventSource`, `detail.eventName` and `detail.requestParameters.withDecryption` — and
+ * drops every other condition (outcome, identity, network, secret ids, allow-lists, named accounts). Dropping a
+ * condition of an AND only widens it, so the result matches a superset of what the rules match: forwarding then
+ * the central rules alerts exactly as the central rules alone would (`forwarding-replay.test.ts`).
+ *
+ * Why not one forwarding rule per alerting rule: forwarding rules have no input transformer, so splitting them by
+ * message shape does nothing but repeat every listed secret and allowed reader in each of them (the StackSet
+ * template then outgrew CloudFormation's 51,200-byte TemplateBody at three listed secrets), every change of
+ * the allow-lists would be a StackSet rollout to every account and Region, and GetTemplate in any member account
+ * would print which secrets are watched and whose reads are not — a map for evading the monitor.
+ */
+export function forwardingPattern(patterns: readonly EventPattern[]): EventPattern {
+  if (patterns.length === 0) throw new Error("forwardingPattern: no alerting patterns to forward for");
+  const KEPT_TOP = ["source", "detail-type"] as const;
+  const top: Record<string, Set<string> | undefined> = {};
+  for (const key of KEPT_TOP) {
+    // A pattern without the key accepts any value: so does the union.
+    const lists = patterns.map((p) => p[key] as unknown);
+    top[key] = lists.every((l) => Array.isArray(l) && l.every((v) => typeof v === "string")) ? new Set(lists.flatMap((l) => l as string[])) : undefined;
+  }
+  // One call per branch: eventSource, decryption flag; eventNames merged over branches watching the same call.
+  const calls = new Map<string, { eventSource?: unknown; withDecryption?: unknown; eventNames?: Set<string> }>();
+  let everything = false;
+  for (const p of patterns) {
+    const detail = (p.detail ?? {}) as Record<string, any>;
+    const branches: Record<string, any>[] = Array.isArray(detail.$or) ? detail.$or : [{}];
+    for (const b of branches) {
+      const pick = (k: string) => (b[k] !== undefined ? b[k] : detail[k]);
+      const eventSource = pick("eventSource");
+      const eventName = pick("eventName");
+      const withDecryption = b.requestParameters?.withDecryption ?? detail.requestParameters?.withDecryption;
+      if (eventSource === undefined && eventName === undefined && withDecryption === undefined) everything = true;
+      const key = JSON.stringify([eventSource ?? null, withDecryption ?? null, Array.isArray(eventName) && eventName.every((n: unknown) => typeof n === "string")]);
+      const call = calls.get(key) ?? { eventSource, withDecryption, eventNames: new Set<string>() };
+      if (call.eventNames && Array.isArray(eventName) && eventName.every((n: unknown) => typeof n === "string")) for (const n of eventName) call.eventNames.add(n);
+      else call.eventNames = undefined; // a branch that does not list its eventNames: any name of that call
+      calls.set(key, call);
+    }
+  }
+  const out: EventPattern = {};
+  for (const key of KEPT_TOP) if (top[key]) out[key] = [...top[key]!].sort();
+  if (!everything) {
+    const branches = [...calls.values()].map((c) => ({
+      ...(c.eventSource !== undefined ? { eventSource: c.eventSource } : {}),
+      ...(c.eventNames ? { eventName: [...c.eventNames].sort() } : {}),
+      ...(c.withDecryption !== undefined ? { requestParameters: { withDecryption: c.withDecryption } } : {}),
+    }));
+    out.detail = branches.length === 1 ? branches[0] : { $or: branches };
+  }
+  if (JSON.stringify(out).length > MAX_EVENT_PATTERN_LENGTH) throw new Error(`forwardingPattern: ${JSON.stringify(out).length} characters, more than EventBridge's ${MAX_EVENT_PATTERN_LENGTH}`);
+  return out;
+}
+
 /** The name of the rule forwarding the events of alerting rule `id`: `<namePrefix>-fwd-<id>`. */
 export function forwardingRuleName(namePrefix: string, id: string): string {
   return `${namePrefix}-fwd-${id}`;
@@ -107,13 +163,16 @@ export interface MemberForwardingTemplateProps {
   readonly namePrefix: string;
   /** The central event bus (security account, home region) the rules forward to. */
   readonly centralBusArn: string;
-  /** The alerting rules of the central account: each gets one forwarding rule with its pattern. */
+  /** The alerting rules of the central account: one forwarding rule sends what any of them could match (`forwardingPattern`). */
   readonly rules: readonly RulePattern[];
   /** How long EventBridge retries a failed forward. @default 86400 - the maximum, 24 hours */
   readonly maximumEventAgeSeconds?: number;
   /** @default 185 - EventBridge's maximum retry attempts */
   readonly maximumRetryAttempts?: number;
 }
+
+/** The id of the member accounts' one forwarding rule: `<namePrefix>-fwd-reads`. */
+export const MEMBER_FORWARDING_RULE_ID = "reads";
 
 /** CloudFormation logical ids: letters and digits only. */
 function logicalId(prefix: string, id: string): string {
@@ -122,8 +181,9 @@ function logicalId(prefix: string, id: string): string {
 
 /**
  * The CloudFormation template a service-managed StackSet deploys to every account and region of the chosen
- * organizational units: one forwarding rule per alerting rule on the account's default bus, each targeting the
- * central bus through one role.
+ * organizational units: one forwarding rule on the account's default bus (`forwardingPattern`: every read of a
+ * secret value or decrypted parameter, and every refused one), targeting the central bus through one role. The
+ * template names no secret and no principal, and does not change when the configuration's lists do.
  *
  * - The role: "If you grant permissions using an organization, then accounts in that organization must specify a
  *   RoleArn with proper permissions when they use PutTarget to add your account's event bus as a target"
@@ -164,14 +224,14 @@ export function memberForwardingTemplate(props: MemberForwardingTemplateProps): 
       },
     },
   };
-  for (const rule of props.rules) {
-    resources[logicalId("Forward", rule.id)] = {
+  {
+    resources[logicalId("Forward", MEMBER_FORWARDING_RULE_ID)] = {
       Type: "AWS::Events::Rule",
       Properties: {
-        Name: forwardingRuleName(props.namePrefix, rule.id),
-        Description: `Forwards what the central rule ${rule.id} alerts on to the organization's central event bus`,
+        Name: forwardingRuleName(props.namePrefix, MEMBER_FORWARDING_RULE_ID),
+        Description: "Forwards every read of a secret value or decrypted parameter, and every refused one, to the organization's central event bus",
         EventBusName: "default",
-        EventPattern: rule.pattern,
+        EventPattern: forwardingPattern(props.rules.map((r) => r.pattern)),
         State: ALL_MANAGEMENT_EVENTS,
         Targets: [
           {

@@ -79,12 +79,10 @@ export interface OrgScaleAssumptions {
   readonly regions: number;
   /** Secret and SecureString reads per account per day, all regions together. */
   readonly readsPerAccountPerDay: number;
-  /** Share of those reads made by a principal no allow-list covers: only these match (and are forwarded). */
+  /** Share of those reads made by a principal no allow-list covers: only these alert (every read is forwarded). */
   readonly alertingReadShare: number;
-  /** Refused read attempts per account per day (each matches a denied rule and is forwarded). */
+  /** Refused read attempts per account per day (each is forwarded and alerts). */
   readonly deniedPerAccountPerDay: number;
-  /** Changes to the monitor's own resources per account per day (tamper rules). */
-  readonly tamperPerAccountPerDay: number;
   /** All management events (read and write) per account per day that the organization trail records. */
   readonly managementEventsPerAccountPerDay: number;
   /** Average CloudTrail record size in bytes (README Costs: measured 1.15 KB over 51 real records). */
@@ -108,8 +106,10 @@ export interface OrgScaleRow {
   /** Forwarding rules over the whole organization (per account-region × instances). */
   readonly forwardingRules: number;
   readonly centralRules: number;
-  /** Events sent to the central bus per day (alerting reads + denied attempts + tamper events). */
+  /** Events sent to the central bus per day: every secret read and every refused one (member forwarding sends each read call). */
   readonly forwardedPerDay: number;
+  /** Real-time alerts per day (reads no allow-list covers + refused attempts): the SNS e-mails. */
+  readonly alertsPerDay: number;
   /** Of which cross-Region (from a Region other than the central bus's), assuming reads spread evenly. */
   readonly crossRegionGBPerMonth: number;
   /** Management events the organization trail writes to CloudWatch Logs per month (30 days). */
@@ -127,7 +127,7 @@ export interface OrgScaleRow {
 /**
  * The workload the README table states (the counts of rules and filters come from the synthesized stacks):
  * 4 Regions; 200 secret reads per account per day, 5 % of them by a principal no allow-list covers; 2 refused
- * attempts and 1 change to the monitor per account per day; 20,000 management events per account per day in the
+ * attempts per account per day; 20,000 management events per account per day in the
  * organization trail; records of 1,150 bytes (README Costs, measured); the default 365-day log retention.
  */
 export const ORG_WORKLOAD = {
@@ -135,7 +135,6 @@ export const ORG_WORKLOAD = {
   readsPerAccountPerDay: 200,
   alertingReadShare: 0.05,
   deniedPerAccountPerDay: 2,
-  tamperPerAccountPerDay: 1,
   managementEventsPerAccountPerDay: 20_000,
   recordBytes: 1_150,
   logRetentionDays: 365,
@@ -151,9 +150,11 @@ const GB = 1e9;
 export function orgScale(accounts: number, a: OrgScaleAssumptions): OrgScaleRow {
   if (!Number.isInteger(accounts) || accounts < 1) throw new Error(`orgScale: accounts must be a positive integer, got ${accounts}`);
   const stackInstances = accounts * a.regions;
-  const forwardedPerAccountPerDay = a.readsPerAccountPerDay * a.alertingReadShare + a.deniedPerAccountPerDay + a.tamperPerAccountPerDay;
-  const forwardedPerDay = accounts * forwardedPerAccountPerDay;
+  // Member accounts forward every secret read (forwardingPattern); the central rules decide which alert.
+  const forwardedPerDay = accounts * (a.readsPerAccountPerDay + a.deniedPerAccountPerDay);
   const forwardedPerMonth = forwardedPerDay * DAYS_PER_MONTH;
+  const alertsPerDay = accounts * (a.readsPerAccountPerDay * a.alertingReadShare + a.deniedPerAccountPerDay);
+  const alertsPerMonth = alertsPerDay * DAYS_PER_MONTH;
   const crossRegionShare = (a.regions - 1) / a.regions;
   const trailEventsPerMonth = accounts * a.managementEventsPerAccountPerDay * DAYS_PER_MONTH;
   const trailGBPerMonth = (trailEventsPerMonth * a.recordBytes) / GB;
@@ -164,8 +165,8 @@ export function orgScale(accounts: number, a: OrgScaleAssumptions): OrgScaleRow 
     cloudTrail: 0, // the organization trail is the first copy of management events (see ORG_PRICES)
     logsIngestion: trailGBPerMonth * ORG_PRICES.logsIngestionPerGB,
     logsStorage: storedGB * ORG_PRICES.logsStoragePerGBMonth,
-    // One e-mail per forwarded event on the real-time path (the metric path adds at most one per alarm change).
-    snsEmail: (Math.max(0, forwardedPerMonth - ORG_PRICES.snsEmailFreePerMonth) / 1e5) * ORG_PRICES.snsEmailPer100k,
+    // One e-mail per real-time alert (the metric path adds at most one per alarm change).
+    snsEmail: (Math.max(0, alertsPerMonth - ORG_PRICES.snsEmailFreePerMonth) / 1e5) * ORG_PRICES.snsEmailPer100k,
   };
   return {
     accounts,
@@ -173,6 +174,7 @@ export function orgScale(accounts: number, a: OrgScaleAssumptions): OrgScaleRow 
     forwardingRules: stackInstances * a.forwardingRulesPerAccountRegion,
     centralRules: a.centralRules,
     forwardedPerDay,
+    alertsPerDay,
     crossRegionGBPerMonth: (forwardedPerMonth * crossRegionShare * a.recordBytes) / GB,
     trailEventsPerMonth,
     costs: { ...costs, total: costs.eventBridge + costs.cloudTrail + costs.logsIngestion + costs.logsStorage + costs.snsEmail },
@@ -213,12 +215,12 @@ export function quotaHeadroom(accounts: number, a: OrgScaleAssumptions, busArn: 
   const row = orgScale(accounts, a);
   const peakPerSecond = (row.forwardedPerDay / 86_400) * 100; // a burst 100 times the daily average
   return [
-    { quota: "rules per event bus (each member's default bus, per Region)", limit: ORG_QUOTAS.rulesPerEventBus, used: a.forwardingRulesPerAccountRegion, grows: "with configuration" },
+    { quota: "rules per event bus (each member's default bus, per Region)", limit: ORG_QUOTAS.rulesPerEventBus, used: a.forwardingRulesPerAccountRegion, grows: "no" },
     { quota: "rules per event bus (central bus)", limit: ORG_QUOTAS.rulesPerEventBus, used: a.centralRules, grows: "with configuration" },
     { quota: "targets per rule", limit: ORG_QUOTAS.targetsPerRule, used: 1, grows: "no" },
     { quota: "central bus policy size, characters", limit: ORG_QUOTAS.eventBusPolicyChars, used: busPolicyChars(accounts, busArn, organizationId).organization, grows: "no" },
     { quota: "central invocations per second (burst of 100× the daily average)", limit: ORG_QUOTAS.invocationsPerSecond, used: Math.ceil(peakPerSecond), grows: "with accounts" },
-    { quota: "StackSet template body, bytes (TemplateBody)", limit: ORG_QUOTAS.templateBodyBytes, used: a.templateBytes, grows: "with configuration" },
+    { quota: "StackSet template body, bytes (TemplateBody)", limit: ORG_QUOTAS.templateBodyBytes, used: a.templateBytes, grows: "no" },
     { quota: "stack instances per StackSet", limit: ORG_QUOTAS.stackInstancesPerStackSet, used: row.stackInstances, grows: "with accounts" },
     { quota: "concurrent stack instance operations per Region", limit: ORG_QUOTAS.concurrentStackInstanceOperations, used: accounts, grows: "with accounts" },
     { quota: "metric filters per log group (organization trail)", limit: ORG_QUOTAS.metricFiltersPerLogGroup, used: a.metricFilters, grows: "with configuration" },

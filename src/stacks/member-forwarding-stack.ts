@@ -19,7 +19,8 @@ export function memberStackSetName(name: string): string {
  * The member accounts' forwarding rules, everywhere: a service-managed CloudFormation StackSet, created from the
  * management account (or a StackSets delegated administrator, `organization.stackSetCallAs`), deployed to every
  * account of the chosen organizational units in every listed region, and to every account that joins them later
- * (automatic deployment). Its template is generated from the central rules' own patterns.
+ * (automatic deployment). Its one forwarding rule is derived from the central rules' own patterns
+ * (`forwardingPattern`): every read of a secret value or decrypted parameter, and every refused one.
  */
 export class MemberForwardingStack extends TerraformStack {
   readonly stackSet: CloudformationStackSet;
@@ -41,13 +42,13 @@ export class MemberForwardingStack extends TerraformStack {
       rules: realtimeRulePatterns(readDetections(readScope(config)), "read"),
     });
     // Terraform passes the template as an opaque string: check it against CloudFormation's published resource
-    // schemas and template quotas here, so that a configuration that outgrows them (the 51,200-byte body first)
-    // stops the synth with one line instead of failing in every member account and Region.
+    // schemas and template quotas here, so that a template CloudFormation would refuse stops the synth with one line
+    // instead of failing in every member account and Region. Its size no longer depends on the lists of the
+    // configuration (one forwarding rule by API call, `forwardingPattern`), so no configuration change can reach
+    // the 51,200-byte body.
     const problems = cfnSchemaProblems(this.template);
     if (problems.length > 0) {
-      // The body grows with every listed secret and allowed reader (each adds branches to every forwarding rule).
-      const hint = problems[0].startsWith("template: body is") ? "; list fewer monitoredSecrets or allowedReaders, or watch every secret" : "";
-      throw new Error(`${id}: the StackSet template would be refused by CloudFormation: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}${hint}`);
+      throw new Error(`${id}: the StackSet template would be refused by CloudFormation: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`);
     }
     const stackSetName = memberStackSetName(name);
     this.stackSet = new CloudformationStackSet(this, "StackSet", {
