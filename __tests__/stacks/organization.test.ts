@@ -205,7 +205,7 @@ describe("organization", () => {
     // "If set to true, StackSets automatically deploys additional stack instances to AWS Organizations accounts
     // that are added to a target organization or organizational unit (OU) in the specified Regions."
     expect(set.auto_deployment).toEqual({ enabled: true, retain_stacks_on_account_removal: false });
-    expect(set.capabilities).toEqual(["CAPABILITY_IAM"]);
+    expect(set.capabilities).toEqual(["CAPABILITY_NAMED_IAM"]);
     expect(set.call_as).toBe("SELF");
     // An automatic deployment (an account joining an OU) may run when `terraform apply` updates the StackSet.
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html: "When true,

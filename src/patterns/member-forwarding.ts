@@ -149,6 +149,21 @@ export function forwardingRuleName(namePrefix: string, id: string): string {
  */
 export const ALL_MANAGEMENT_EVENTS = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS";
 
+/**
+ * The member forwarding role's name in one Region, `<namePrefix>-fwd-<region>`: fixed, so that the change detection
+ * can name it (IAM records `requestParameters.roleName`); with the Region, because IAM roles are global and the
+ * StackSet creates one per Region of each account. At most 24 + 1 + 12 characters of prefix and suffix (the
+ * schema's limits) + 5 + a Region name of at most 15: under IAM's 64 (CreateRole, RoleName: "Maximum length of 64").
+ */
+export function memberForwardingRoleName(namePrefix: string, region: string): string {
+  return `${namePrefix}-fwd-${region}`;
+}
+
+/** Every Region's member forwarding role, as a wildcard. */
+export function memberForwardingRoleNames(namePrefix: string): string {
+  return `${namePrefix}-fwd-*`;
+}
+
 /** The central event bus of an organization: a name every account can build, without a random suffix. */
 export function centralBusName(namePrefix: string): string {
   return `${namePrefix}-org-events`;
@@ -191,8 +206,8 @@ function logicalId(prefix: string, id: string): string {
  *   EventBridge of this account may assume it.
  * - No input transformer on the target: the central rules match the forwarded event as CloudTrail wrote it, and
  *   render the message there (account and region come from the record itself).
- * - No fixed names for the role: a StackSet instance per region creates its own (IAM is global), so only
- *   CAPABILITY_IAM is needed.
+ * - The role has a fixed name per Region (`memberForwardingRoleName`), so that the organization trail's change
+ *   detection watches it; a named role needs CAPABILITY_NAMED_IAM.
  */
 export function memberForwardingTemplate(props: MemberForwardingTemplateProps): Record<string, unknown> {
   if (props.rules.length === 0) throw new Error("memberForwardingTemplate: no alerting rules to forward for");
@@ -200,6 +215,9 @@ export function memberForwardingTemplate(props: MemberForwardingTemplateProps): 
     ForwardingRole: {
       Type: "AWS::IAM::Role",
       Properties: {
+        // Each stack instance's Region, joined in by CloudFormation. Not Fn::Sub: its `${AWS::Region}` would be a
+        // Terraform interpolation in the template_body string.
+        RoleName: { "Fn::Join": ["", [memberForwardingRoleName(props.namePrefix, ""), { Ref: "AWS::Region" }]] },
         Description: "Lets EventBridge forward secret reads to the organization's central event bus",
         AssumeRolePolicyDocument: {
           Version: "2012-10-17",

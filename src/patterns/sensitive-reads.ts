@@ -118,6 +118,19 @@ export interface ReadBranch {
    * matching this alone counts too. Only with `resource`.
    */
   readonly refusal?: ResourceMatch;
+  /**
+   * A deployment service's own calls, not alerted on: the caller's ARN matches one of `arns` AND
+   * `userIdentity.invokedBy` is `invokedBy` AND the record's `recipientAccountId` is none of `exceptInAccounts`.
+   * All three must hold, so the same role acting outside the service, or any caller in those accounts, alerts.
+   */
+  readonly exemptService?: ServiceExemption;
+}
+
+/** See `ReadBranch.exemptService`. */
+export interface ServiceExemption {
+  readonly arns: readonly string[];
+  readonly invokedBy: string;
+  readonly exceptInAccounts: readonly string[];
 }
 
 const uniq = (xs: readonly string[]) => [...new Set(xs)];
@@ -317,7 +330,23 @@ function branchTerms(b: ReadBranch): fp.Term[] {
     refusalTerm ? fp.or(resourceTerm, refusalTerm) : resourceTerm,
     b.notMadeBy ? fp.or(fp.notExists(SOURCE_IP), fp.ne(SOURCE_IP, b.notMadeBy)) : "",
     allowListTerm(b.allowedReaders),
+    exemptionTerm(b.exemptService),
   ];
+}
+
+const INVOKED_BY = "$.userIdentity.invokedBy";
+const RECIPIENT = "$.recipientAccountId";
+
+/** Not (ARN matches and invokedBy is the service and the account is not excepted); missing fields alert. */
+function exemptionTerm(e?: ServiceExemption): fp.Term {
+  if (!e) return "";
+  return fp.or(
+    fp.notExists(ARN),
+    fp.and(...e.arns.map((a) => fp.ne(ARN, a))),
+    fp.notExists(INVOKED_BY),
+    fp.ne(INVOKED_BY, e.invokedBy),
+    ...e.exceptInAccounts.map((a) => fp.eq(RECIPIENT, a)),
+  );
 }
 
 const SOURCE_IP = "$.sourceIPAddress";
@@ -457,7 +486,18 @@ const readsMessage = (m?: ResourceMatch) => m?.field[0] === "errorMessage";
  * missing field).
  */
 function eventBranches(b: ReadBranch, v: AlertVariant): EventPattern[] {
-  const branches = [eventBranch(b, b.resource, v)];
+  let branches = [eventBranch(b, b.resource, v)];
+  const e = b.exemptService;
+  if (e) {
+    // Three alternatives, each enough to alert: another caller (or none recorded), the same caller not through the
+    // service, or an excepted account. Each keeps the branch's allow-list.
+    const withIdentity = (x: EventPattern, extra: Record<string, unknown>) => ({ ...x, userIdentity: { ...((x.userIdentity as object) ?? {}), ...extra } });
+    branches = branches.flatMap((x) => [
+      withIdentity(eventBranch({ ...b, allowedReaders: [...b.allowedReaders, ...e.arns] }, b.resource, v), {}),
+      withIdentity(x, { invokedBy: [{ "anything-but": e.invokedBy }, { exists: false }] }),
+      ...(e.exceptInAccounts.length > 0 ? [{ ...x, recipientAccountId: [...e.exceptInAccounts] }] : []),
+    ]);
+  }
   if (!b.notMadeBy) return branches;
   return branches.flatMap((x) => [
     { ...x, sourceIPAddress: [{ "anything-but": b.notMadeBy }] },

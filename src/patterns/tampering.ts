@@ -22,7 +22,7 @@
  * DeleteBucketPolicy, DeleteBucket and PutBucketVersioning records show `bucketName` kept on an error), so S3
  * refusals are scoped like successful calls.
  */
-import { expandPrincipals, ReadBranch, ReadDetection, ResourceMatch } from "./sensitive-reads";
+import { expandPrincipals, ReadBranch, ReadDetection, ResourceMatch, ServiceExemption } from "./sensitive-reads";
 import { secretIdMatchers } from "./secret-ids";
 
 export const TRAIL_TAMPERING = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
@@ -56,6 +56,36 @@ export interface TamperScope {
   readonly insightRules?: boolean;
   /** Decoy secrets the monitor created (names): deleting one, or changing who may read it, blinds that decoy. */
   readonly decoySecrets?: readonly string[];
+  /** This monitor's forwarding role of other regions (single account) or to the central bus: `<prefix>-forward-events`. */
+  readonly forwardingRoleName?: string;
+  /**
+   * An organization's member forwarding StackSet: its rules (`<prefix>-fwd-*`) and roles (`memberForwardingRoleName`,
+   * one per region) in every member account. Its own deployments there are not alerted on (`stackSetsDeployments`).
+   */
+  readonly memberForwarding?: {
+    readonly partition: string;
+    /** The roles' names as a wildcard: `<prefix>-fwd-*`. */
+    readonly roleNames: string;
+    /** Accounts where StackSets never deploys these (management account) or where no exemption is wanted (central). */
+    readonly notExemptInAccounts: readonly string[];
+  };
+}
+
+/**
+ * The calls a service-managed StackSet makes in a target account: "By default, StackSets with service-managed
+ * permissions creates an execution role named stacksets-exec-* in each target account" (CloudFormation User Guide,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html; the
+ * management account's StackSets role may assume only "arn:aws:iam::*:role/stacksets-exec-*",
+ * CloudFormationStackSetsOrgAdminServiceRolePolicy), recorded as its sessions, and made by CloudFormation:
+ * `invokedBy` is "The name of the AWS service that made the request … This field is only present when a request is
+ * made by an AWS service" (CloudTrail userIdentity element,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html);
+ * published records of stack operations carry `"invokedBy": "cloudformation.amazonaws.com"`.
+ * Not in `exceptInAccounts`: StackSets never deploys to the management account, so a `stacksets-exec-*` role there
+ * is someone else's; the central account keeps every change alerted.
+ */
+export function stackSetsDeployments(partition: string, exceptInAccounts: readonly string[]): ServiceExemption {
+  return { arns: [`arn:${partition}:sts::*:assumed-role/stacksets-exec-*/*`], invokedBy: "cloudformation.amazonaws.com", exceptInAccounts };
 }
 
 /**
@@ -164,8 +194,16 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
   // EventBridge: `Name` for PutRule (State=DISABLED, a pattern that matches nothing), DisableRule, DeleteRule; `Rule`
   // for PutTargets (a target elsewhere) and RemoveTargets (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html,
   // API_PutTargets.html, API_RemoveTargets.html; the EventBridge guide's PutRule record has `requestParameters.name`).
+  // In member accounts the only rules named `<prefix>-…` are the StackSet's forwarding rules: its own deployments
+  // (every new account, Region and template update) are exempt there, and only there (`stackSetsDeployments`).
+  const member = scope.memberForwarding;
+  const exemptService = member ? stackSetsDeployments(member.partition, member.notExemptInAccounts) : undefined;
+  const lastBranches = (n: number) => {
+    if (exemptService) branches.splice(-n, n, ...branches.slice(-n).map((b) => ({ ...b, exemptService })));
+  };
   calls("events.amazonaws.com", ["PutRule", "DisableRule", "DeleteRule"], { field: ["requestParameters", "name"], wildcards: [`${p}-*`] });
   calls("events.amazonaws.com", ["PutTargets", "RemoveTargets"], { field: ["requestParameters", "rule"], wildcards: [`${p}-*`] });
+  lastBranches(2);
 
   // S3, the trail bucket: `Bucket`, recorded as `requestParameters.bucketName` (TrailDiscover's S3 records). The
   // lifecycle call is recorded as PutBucketLifecycle: "PutBucketLifecycleConfiguration is PutBucketLifecycle"
@@ -184,8 +222,17 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
   calls("iam.amazonaws.com", ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy", "PutRolePermissionsBoundary", "DeleteRole"], {
     field: ["requestParameters", "roleName"],
     // The first-seen workflow's role and the role its rules start it with break it the same way.
-    exact: [scope.deliveryRoleName, ...(scope.firstSeen?.roleNames ?? [])],
+    exact: [scope.deliveryRoleName, ...(scope.firstSeen?.roleNames ?? []), ...(scope.forwardingRoleName ? [scope.forwardingRoleName] : [])],
   });
+  if (member) {
+    // The member forwarding roles: a Deny on events:PutEvents, another trust or a boundary stops every forward of
+    // that account and Region while its rules stay enabled.
+    calls("iam.amazonaws.com", ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy", "PutRolePermissionsBoundary", "DeleteRole"], {
+      field: ["requestParameters", "roleName"],
+      wildcards: [member.roleNames],
+    });
+    lastBranches(1);
+  }
 
   if (scope.insightRules) {
     // Contributor Insights: DeleteInsightRules and DisableInsightRules take `RuleNames`, an array with no documented

@@ -56,8 +56,9 @@ export class MemberForwardingStack extends TerraformStack {
       description: "Secret-access monitor: forwards secret reads of every member account and region to the central event bus",
       permissionModel: "SERVICE_MANAGED",
       callAs: org.stackSetCallAs,
-      // The template creates an IAM role without a fixed name.
-      capabilities: ["CAPABILITY_IAM"],
+      // The template creates an IAM role with a fixed name (per Region): "If you have IAM resources with custom
+      // names, you must specify CAPABILITY_NAMED_IAM" (CloudFormation API Reference, CreateStackSet, Capabilities).
+      capabilities: ["CAPABILITY_NAMED_IAM"],
       // New accounts in the organizational units get the rules without anyone acting; an account that leaves
       // loses them.
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },

@@ -5,8 +5,8 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { BackendConfig, forwardedRegions, MonitorConfig, OrganizationConfig } from "../config/schema";
-import { EventForwarding } from "../constructs/event-forwarding";
-import { centralBusName, eventBusArn } from "../patterns/member-forwarding";
+import { EventForwarding, forwardingRoleName } from "../constructs/event-forwarding";
+import { centralBusName, eventBusArn, memberForwardingRoleNames } from "../patterns/member-forwarding";
 import { AlertTopic } from "../constructs/alert-topic";
 import { AuditTrail, trailArnOf, trailDeliveryRoleName, trailLogGroupName } from "../constructs/audit-trail";
 import { DemoSecret } from "../constructs/demo-secret";
@@ -181,6 +181,12 @@ export class MonitoringStack extends TerraformStack {
           allowedChangers: [...config.deployment.principals, ...config.selfMonitoring.allowedChangers],
           insightRules: config.harvesting.enabled,
           decoySecrets: config.decoys.secrets.map((d) => d.name),
+          forwardingRoleName: config.realtimeAlerts.enabled && (org || forwardedRegions(config).length > 0) ? forwardingRoleName(name) : undefined,
+          // The organization trail logs every member account: the StackSet's rules and roles there are watched too,
+          // its own deployments excepted outside the management and central accounts.
+          memberForwarding: org
+            ? { partition, roleNames: memberForwardingRoleNames(name), notExemptInAccounts: [org.managementAccountId, org.securityAccountId] }
+            : undefined,
           firstSeen: config.firstSeenReaders.enabled
             ? (({ table, stateMachine, executionRole, invokeRole }) => ({ tableName: table, stateMachineName: stateMachine, roleNames: [executionRole, invokeRole] }))(firstSeenNames(name))
             : undefined,
