@@ -35,8 +35,9 @@ export const DECOY_DETECTION_ID = "decoy-reads";
  *   request", API reference) are kept: a batch by tag or name `filters` names no secret in its own record, and
  *   those entries are the only trace that it returned the decoy.
  * - BatchGetSecretValue naming a decoy in `secretIdList` (1–20 ids).
- * - A refusal by IAM is recorded with `requestParameters: null` and the resource in `errorMessage`; it is matched
- *   there ("User: … is not authorized to perform: secretsmanager:GetSecretValue on resource: <decoy> …").
+ * - A refusal by IAM is recorded with `requestParameters: null` and the resource in `errorMessage`, as the caller
+ *   named it (ARN or bare name); it is matched there in both forms ("User: … is not authorized to perform:
+ *   secretsmanager:GetSecretValue on resource: <decoy ARN or name> because …").
  * - SSM: GetParameter / GetParameterHistory / GetParameters naming a decoy parameter whether or not they ask for
  *   decryption (without it the caller still receives the SecureString's ciphertext and knows the decoy's version
  *   history), and GetParametersByPath with decryption on any ancestor path.
@@ -50,7 +51,13 @@ export function decoyDetection(scope: DecoyScope): ReadDetection | undefined {
     const ms = scope.secrets.map(secretIdMatchers);
     const exact = [...new Set(ms.flatMap((m) => m.exact))];
     const wildcards = [...new Set(ms.flatMap((m) => m.wildcards))];
-    const inMessage = scope.secrets.map((n) => `*:secret:${n}*`);
+    // IAM names the resource as the caller gave it: the ARN ("… on resource: arn:aws:secretsmanager:…:secret:<name>-AbCdEf
+    // because no identity-based policy allows …") or the bare name ("… on resource: foo with an explicit deny in a
+    // resource-based policy"; "… on resource: eks-namespace/xxx-yyy-api because no identity-based policy allows …";
+    // "… on resource: flag" ending the message). The name itself is what both forms share: one wildcard per decoy,
+    // as EventBridge limits a rule's wildcard complexity (a refused read naming a longer secret that contains the
+    // decoy's name alerts too, as the batch branch below).
+    const inMessage = scope.secrets.map((n) => `*${n}*`);
     branches.push(
       {
         eventSource: SECRETS_MANAGER,
