@@ -69,3 +69,33 @@ describe("member forwarding StackSet deployments and the change detection", () =
     expect(Object.values(synthesized.resource.aws_cloudformation_stack_set).map((s: any) => s.capabilities)).toEqual([["CAPABILITY_NAMED_IAM"]]);
   });
 });
+
+describe("central account: alarms on its own delivery", () => {
+  const central = () => JSON.parse(readFileSync(join(outdir, "stacks", "org-central", "cdk.tf.json"), "utf8"));
+  const alarms = () => Object.values(central().resource.aws_cloudwatch_metric_alarm as Record<string, Rec>);
+
+  test("failed invocations of the central rules alarm, measured on the custom bus's dimensions", () => {
+    const failed = alarms().filter((a) => a.alarm_name.startsWith(`${NAME}-rule-invocations-failed-`));
+    const ruleNames = Object.values(central().resource.aws_cloudwatch_event_rule as Record<string, Rec>).map((r) => r.name).sort();
+    const watched = failed.flatMap((a) => a.metric_query.filter((q: Rec) => q.metric).map((q: Rec) => q.metric));
+    expect(watched.map((m: Rec) => m.dimensions.RuleName).sort()).toEqual(ruleNames);
+    // EventBridge User Guide, Monitoring: "Metrics that specify both the EventBusName and RuleName dimensions refer to
+    // a custom event bus." A RuleName-only alarm on a custom bus's rule would never see a datapoint.
+    for (const m of watched) expect(m).toMatchObject({ namespace: "AWS/Events", metric_name: "FailedInvocations", dimensions: { EventBusName: `${NAME}-org-events` } });
+  });
+
+  test("alerts waiting in the dead-letter queue and failed notifications alarm, on the health topic and the alert topic", () => {
+    const byName = new Map(alarms().map((a) => [a.alarm_name, a]));
+    const dlq = byName.get(`${NAME}-alerts-in-dead-letter-queue`);
+    expect(dlq).toMatchObject({ namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: `${NAME}-alert-dlq` } });
+    expect(byName.has(`${NAME}-alert-delivery-failed`)).toBe(true);
+    expect(byName.has(`${NAME}-health-delivery-failed`)).toBe(true);
+    // No log group in the central account: the dead-man alarm is the organization trail's.
+    expect(byName.has(`${NAME}-trail-silent`)).toBe(false);
+    const topics = central().resource.aws_sns_topic as Record<string, Rec>;
+    const health = Object.entries(topics).find(([, t]) => t.name === `${NAME}-health`);
+    expect(health).toBeDefined();
+    expect(health![1].kms_master_key_id).toBeUndefined();
+    for (const a of alarms()) expect(a.alarm_actions).toContain(`\${aws_sns_topic.${health![0]}.arn}`);
+  });
+});

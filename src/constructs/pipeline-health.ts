@@ -4,7 +4,11 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 export interface PipelineHealthProps {
   /** Names the alarms `<namePrefix>-<what>`. */
   readonly namePrefix: string;
-  readonly logGroupName: string;
+  /**
+   * The trail's log group, watched by the dead-man alarm.
+   * @default - no dead-man alarm (an organization's central account: the organization trail's account has it)
+   */
+  readonly logGroupName?: string;
   /** The alert topic. */
   readonly topicArn: string;
   readonly topicName: string;
@@ -14,6 +18,13 @@ export interface PipelineHealthProps {
    */
   readonly healthTopic?: { readonly arn: string; readonly name: string };
   readonly ruleNames: readonly string[];
+  /**
+   * The custom bus the rules are on. EventBridge: "Metrics that specify only the RuleName dimension refer to the
+   * default event bus. Metrics that specify both the EventBusName and RuleName dimensions refer to a custom event
+   * bus." (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html)
+   * @default - the default bus: `RuleName` alone
+   */
+  readonly eventBusName?: string;
   readonly deadLetterQueueName?: string;
   /** Minutes without any event in the log group before the dead-man alarm fires (multiple of 5). @default 15 */
   readonly silenceMinutes?: number;
@@ -28,7 +39,7 @@ const METRICS_PER_ALARM = 10;
  * the health topic and the alert topic: whichever of the two still works carries it.
  */
 export class PipelineHealth extends Construct {
-  readonly silence: CloudwatchMetricAlarm;
+  readonly silence?: CloudwatchMetricAlarm;
   readonly notificationsFailed: CloudwatchMetricAlarm;
   readonly healthNotificationsFailed?: CloudwatchMetricAlarm;
   readonly invocationsFailed: CloudwatchMetricAlarm[] = [];
@@ -48,7 +59,7 @@ export class PipelineHealth extends Construct {
       treatMissingData: "notBreaching",
       alarmActions: actions,
     } as const;
-    this.silence = new CloudwatchMetricAlarm(this, "Silence", {
+    if (props.logGroupName !== undefined) this.silence = new CloudwatchMetricAlarm(this, "Silence", {
       alarmName: `${props.namePrefix}-trail-silent`,
       alarmDescription:
         `No CloudTrail event reached ${props.logGroupName} for ${minutes} minutes: every metric-path alarm is blind. ` +
@@ -104,7 +115,7 @@ export class PipelineHealth extends Construct {
             { id: "failed", expression: chunk.map((_, k) => `FILL(m${k}, 0)`).join(" + "), label: "Failed invocations", returnData: true },
             ...chunk.map((rule, k) => ({
               id: `m${k}`,
-              metric: { namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: { RuleName: rule }, stat: "Sum", period: 300 },
+              metric: { namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: (props.eventBusName ? { EventBusName: props.eventBusName, RuleName: rule } : { RuleName: rule }) as Record<string, string>, stat: "Sum", period: 300 },
               returnData: false,
             })),
           ],

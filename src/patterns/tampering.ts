@@ -56,6 +56,11 @@ export interface TamperScope {
   readonly insightRules?: boolean;
   /** Decoy secrets the monitor created (names): deleting one, or changing who may read it, blinds that decoy. */
   readonly decoySecrets?: readonly string[];
+  /**
+   * An organization's central bus (security account), whose calls the organization trail records like any
+   * account's: its policy admits the member accounts' forwards.
+   */
+  readonly centralBusName?: string;
   /** This monitor's forwarding role of other regions (single account) or to the central bus: `<prefix>-forward-events`. */
   readonly forwardingRoleName?: string;
   /**
@@ -204,6 +209,13 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
   calls("events.amazonaws.com", ["PutRule", "DisableRule", "DeleteRule"], { field: ["requestParameters", "name"], wildcards: [`${p}-*`] });
   calls("events.amazonaws.com", ["PutTargets", "RemoveTargets"], { field: ["requestParameters", "rule"], wildcards: [`${p}-*`] });
   lastBranches(2);
+  if (scope.centralBusName) {
+    // The central bus: `EventBusName` for PutPermission and RemovePermission (a policy without the organization
+    // refuses every member's forward: API_PutPermission.html, API_RemovePermission.html), `Name` for DeleteEventBus
+    // and UpdateEventBus (API_DeleteEventBus.html, API_UpdateEventBus.html), recorded in lowerCamelCase.
+    calls("events.amazonaws.com", ["PutPermission", "RemovePermission"], { field: ["requestParameters", "eventBusName"], exact: [scope.centralBusName] });
+    calls("events.amazonaws.com", ["DeleteEventBus", "UpdateEventBus"], { field: ["requestParameters", "name"], exact: [scope.centralBusName] });
+  }
 
   // S3, the trail bucket: `Bucket`, recorded as `requestParameters.bucketName` (TrailDiscover's S3 records). The
   // lifecycle call is recorded as PutBucketLifecycle: "PutBucketLifecycleConfiguration is PutBucketLifecycle"

@@ -8,6 +8,7 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { consoleHostOf, partitionOf } from "../config/aws-facts";
 import { MonitorConfig, OrganizationConfig } from "../config/schema";
 import { AlertTopic } from "../constructs/alert-topic";
+import { PipelineHealth } from "../constructs/pipeline-health";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { RealtimeAlerts } from "../constructs/realtime-alerts";
 import { policyDocument } from "../constructs/policy";
@@ -30,6 +31,10 @@ export class CentralStack extends TerraformStack {
   readonly key?: EncryptionKey;
   readonly realtime: RealtimeAlerts;
   readonly dashboard: CloudwatchDashboard;
+  /** Alarms on the central account's own delivery: failed rule invocations, failed notifications, the dead-letter queue. */
+  readonly health: PipelineHealth;
+  /** A topic without the customer key for those alarms, so a broken alert topic or key cannot hide them. */
+  readonly healthTopic: AlertTopic;
   /** The bus ARN as a plain string: member accounts and the trail account build the same. */
   readonly busArn: string;
 
@@ -109,6 +114,27 @@ export class CentralStack extends TerraformStack {
     );
     this.key?.allowDeadLetterQueueReaders();
 
+    // The single-account stack's health alarms, for what only this account sees: the central rules' failed
+    // invocations (a key or topic policy refusing EventBridge), alerts waiting in the dead-letter queue and failed
+    // notifications. No dead-man alarm: the trail and its log group live in the management account, which has one.
+    this.healthTopic = new AlertTopic(this, "HealthTopic", {
+      name: `${name}-health`,
+      accountId,
+      region,
+      partition,
+      emails: alertEmails.listValue,
+      displayName: "Secret access monitor health (central account)",
+    });
+    this.health = new PipelineHealth(this, "PipelineHealth", {
+      namePrefix: name,
+      topicArn: this.alertTopic.topic.arn,
+      topicName: topicName,
+      healthTopic: { arn: this.healthTopic.topic.arn, name: this.healthTopic.topic.name },
+      ruleNames: ruleNames,
+      eventBusName: busName,
+      deadLetterQueueName: this.realtime.deadLetterQueueName,
+    });
+
     // What the central account sees: alerts per minute by rule (each a read somewhere in the organization), and
     // whether they are delivered. The organization trail's metrics and alarms live in the management account.
     const metric = (title: string, metrics: unknown[], x: number, y: number) => ({
@@ -123,11 +149,11 @@ export class CentralStack extends TerraformStack {
       dashboardName: `${name}-organization`,
       dashboardBody: JSON.stringify({
         widgets: [
-          metric("Alerts per minute, by central rule (reads anywhere in the organization)", [[{ expression: `SEARCH('{AWS/Events,RuleName} MetricName="TriggeredRules" ${name}', 'Sum', 60)`, id: "alerts" }]], 0, 0),
+          metric("Alerts per minute, by central rule (reads anywhere in the organization)", [[{ expression: `SEARCH('{AWS/Events,EventBusName,RuleName} MetricName="TriggeredRules" ${name}', 'Sum', 60)`, id: "alerts" }]], 0, 0),
           metric(
             "Alert delivery failures",
             [
-              [{ expression: `SEARCH('{AWS/Events,RuleName} MetricName="FailedInvocations" ${name}', 'Sum', 300)`, id: "failed" }],
+              [{ expression: `SEARCH('{AWS/Events,EventBusName,RuleName} MetricName="FailedInvocations" ${name}', 'Sum', 300)`, id: "failed" }],
               ["AWS/SNS", "NumberOfNotificationsFailed", "TopicName", topicName, { label: "SNS notifications failed" }],
               ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", this.realtime.deadLetterQueueName!, { label: "alerts in dead-letter queue", stat: "Maximum" }],
             ],
@@ -142,6 +168,7 @@ export class CentralStack extends TerraformStack {
     new TerraformOutput(this, "central_bus_arn", { value: this.bus.arn, description: "The bus every account forwards its reads to" });
     new TerraformOutput(this, "alert_topic_arn", { value: this.alertTopic.topic.arn, description: "SNS topic the organization's alerts go to" });
     new TerraformOutput(this, "event_rule_names", { value: this.realtime.rules.map((r) => r.rule.name), description: "Rules of the central bus" });
+    new TerraformOutput(this, "health_topic_arn", { value: this.healthTopic.topic.arn, description: "SNS topic of the alarms on the central account's own delivery" });
     new TerraformOutput(this, "dead_letter_queue_url", { value: this.realtime.deadLetterQueue.url, description: "Alerts EventBridge could not publish end up here" });
   }
 }

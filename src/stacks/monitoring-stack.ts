@@ -184,6 +184,7 @@ export class MonitoringStack extends TerraformStack {
           forwardingRoleName: config.realtimeAlerts.enabled && (org || forwardedRegions(config).length > 0) ? forwardingRoleName(name) : undefined,
           // The organization trail logs every member account: the StackSet's rules and roles there are watched too,
           // its own deployments excepted outside the management and central accounts.
+          centralBusName: org ? centralBusName(name) : undefined,
           memberForwarding: org
             ? { partition, roleNames: memberForwardingRoleNames(name), notExemptInAccounts: [org.managementAccountId, org.securityAccountId] }
             : undefined,
