@@ -114,8 +114,10 @@ const centralApp = buildApp(
 const central = resolved(JSON.parse(Testing.synth(centralApp.central!)));
 const busPolicy = policyOf(central.r, one(central.tf, "aws_cloudwatch_event_bus_policy"));
 const busArn = centralApp.central!.busArn;
-const topic = central.r.value(one(central.tf, "aws_sns_topic_policy").arn) as string;
-const topicPolicy = policyOf(central.r, one(central.tf, "aws_sns_topic_policy"));
+// The alert topic's policy (the health topic has its own, for the central account's alarms only).
+const alertTopicPolicy = Object.entries<Obj>(central.tf.resource.aws_sns_topic_policy).find(([id]) => id.startsWith("AlertTopic"))![1];
+const topic = central.r.value(alertTopicPolicy.arn) as string;
+const topicPolicy = policyOf(central.r, alertTopicPolicy);
 const centralRuleArns = Object.keys(central.tf.resource.aws_cloudwatch_event_rule).map((n) => central.r.attribute("aws_cloudwatch_event_rule", n, "arn"));
 
 // The forwarding role of a member account, as the StackSet template defines it (AWS::AccountId = the member).
