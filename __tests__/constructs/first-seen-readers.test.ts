@@ -4,7 +4,7 @@
 import { Testing } from "cdktf";
 import { ConfigError, parseConfig } from "../../src/config/load";
 import { FirstSeenReaders } from "../../src/constructs/first-seen-readers";
-import { firstSeenDefinition, CONDITION_FAILED, REMEMBER_CONDITION } from "../../src/patterns/first-seen";
+import { firstSeenDefinition, CONDITION_FAILED, FORGET_CONDITION, REMEMBER_CONDITION } from "../../src/patterns/first-seen";
 import { encryptedTopicProblems, leastPrivilegeProblems } from "../../src/patterns/policy-checks";
 import { tamperCalls } from "../../src/patterns/tampering";
 import { BASE_CONFIG, only, resources, synthMonitoring, Synthesized } from "../helpers";
@@ -85,7 +85,37 @@ describe("FirstSeenReaders", () => {
   test("the execution role may update and get items of its table and publish to the alert topic, nothing else on data", () => {
     const policy = JSON.parse(resources(kms.tf, "aws_iam_role_policy").find((p) => p.name === "remember-pairs-and-alert")!.policy);
     const dataActions = policy.Statement.flatMap((s: any) => [].concat(s.Action)).filter((a: string) => /^(dynamodb|sns):/.test(a));
-    expect(dataActions.sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem", "sns:Publish"]);
+    expect(dataActions.sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "sns:Publish"]);
+  });
+
+  test("a pair written but not judged or not published is forgotten (conditional DeleteItem of this read's write), then the execution fails", () => {
+    const states = JSON.parse(only(kms.tf, "aws_sfn_state_machine").definition).States.EachPair.ItemProcessor.States;
+    // After Remember wrote the pair, a failure in ReadLearningEnd or Alert (retries spent) would leave it "known":
+    // the next read would be quiet and the alert lost for good.
+    for (const name of ["ReadLearningEnd", "Alert"]) expect(states[name].Catch).toEqual([{ ErrorEquals: ["States.ALL"], Output: "{% $states.input %}", Next: "Forget" }]);
+    expect(states.Forget).toMatchObject({
+      Type: "Task",
+      Resource: "arn:aws:states:::dynamodb:deleteItem",
+      Arguments: { ConditionExpression: FORGET_CONDITION, ExpressionAttributeValues: { ":t": { S: "{% $states.input.detail.eventTime %}" } } },
+      Next: "Failed",
+    });
+    expect(states.Remember.Arguments.UpdateExpression).toContain("#firstSeen = :t");
+    // Failing (not succeeding) is what ExecutionsFailed counts: the alarm pages the health topic.
+    expect(states.Failed.Type).toBe("Fail");
+  });
+
+  test("learning is judged by the execution's start ($states.context.Execution.StartTime), not the input's eventTime, which a caller of StartExecution chooses", () => {
+    const states = JSON.parse(only(kms.tf, "aws_sfn_state_machine").definition).States.EachPair.ItemProcessor.States;
+    const condition: string = states.StillLearning.Choices[0].Condition;
+    // Context object: "StartTime": "Format: ISO 8601" (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+    expect(condition).toContain("$toMillis($states.context.Execution.StartTime) < $toMillis($states.input.learningEndsAt)");
+    expect(condition).not.toContain("eventTime");
+  });
+
+  test("timed-out executions alarm too (ExecutionsTimedOut is not counted in ExecutionsFailed)", () => {
+    const alarm = resources(kms.tf, "aws_cloudwatch_metric_alarm").find((a) => a.alarm_name === "sam-test0001-first-seen-timed-out")!;
+    expect(alarm).toMatchObject({ namespace: "AWS/States", metric_name: "ExecutionsTimedOut", statistic: "Sum", threshold: 1, treat_missing_data: "notBreaching" });
+    expect(alarm.alarm_actions).toHaveLength(2);
   });
 
   test("switching it off alerts: its table, workflow and roles are watched by the change detection, its rules by the rule calls", () => {

@@ -77,6 +77,8 @@ export class FirstSeenReaders extends Construct {
   readonly invokePolicy: IamRolePolicy;
   /** ExecutionsFailed ≥ 1 in 5 minutes (when `alarmTopicArns` are given). */
   readonly failureAlarm?: CloudwatchMetricAlarm;
+  /** ExecutionsTimedOut ≥ 1 in 5 minutes (when `alarmTopicArns` are given). */
+  readonly timeoutAlarm?: CloudwatchMetricAlarm;
   readonly rules: { name: string; rule: CloudwatchEventRule; target: CloudwatchEventTarget }[] = [];
   /** The rules' event patterns (`first-seen-<n>`), for forwarding other regions' reads to the workflow's bus. */
   readonly patterns: { id: string; pattern: EventPattern }[];
@@ -204,6 +206,24 @@ export class FirstSeenReaders extends Construct {
         treatMissingData: "notBreaching",
         alarmActions: [...props.alarmTopicArns],
       });
+      // A timed-out execution is not a failed one: ExecutionsTimedOut is its own AWS/States metric (listed with
+      // ExecutionsFailed among the execution-level metrics, CloudWatch Application Insights, "AWS Step Functions").
+      this.timeoutAlarm = new CloudwatchMetricAlarm(this, "TimeoutAlarm", {
+        alarmName: `${props.name}-first-seen-timed-out`,
+        alarmDescription:
+          "First-seen workflow executions timed out in the last 5 minutes (Express workflows stop at 5 minutes): new readers may go unalerted. " +
+          `Check the log group ${names.logGroup} and the table's and topic's throttling.`,
+        namespace: "AWS/States",
+        metricName: "ExecutionsTimedOut",
+        dimensions: { StateMachineArn: this.stateMachine.arn },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [...props.alarmTopicArns],
+      });
     }
 
     this.patterns = this.patternsOf(props).map((pattern, i) => ({ id: `first-seen-${i + 1}`, pattern }));
@@ -249,10 +269,11 @@ export class FirstSeenReaders extends Construct {
   private executionStatements(props: FirstSeenReadersProps): PolicyStatement[] {
     const statements: PolicyStatement[] = [
       {
-        // Only what the definition calls: UpdateItem (remember, refresh) and GetItem (the learning item).
+        // Only what the definition calls: UpdateItem (remember, refresh), GetItem (the learning item) and
+        // DeleteItem (forget a pair whose alert could not be published, so its next read alerts).
         Sid: "RememberPairs",
         Effect: "Allow",
-        Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
+        Action: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem"],
         Resource: this.tableArn,
       },
       { Sid: "PublishNewPairs", Effect: "Allow", Action: "sns:Publish", Resource: props.topicArn },

@@ -1,7 +1,9 @@
 /**
  * The first-seen workflow, replayed offline: what the synthesized state machine does with each read, against a
  * model of its DynamoDB table. Time is the records' eventTime (the workflow computes "now" and the TTL from it
- * too), never this machine's clock.
+ * too; it judges learning by its execution's start, which follows the read within the delivery delay, so the
+ * eventTime stands for it here), never this machine's clock. Failures (`Forget`, `Failed`) are not modelled: offline
+ * every call succeeds.
  *
  * The model is read from the synthesized stack: the state machine's definition gives the table, topic and retention
  * (and must be exactly what `firstSeenDefinition` builds from them, or the replay refuses: the JSONata expressions

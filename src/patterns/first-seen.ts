@@ -17,6 +17,8 @@
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html).
  * - JSONata states: `Arguments` and `Output`, expressions in `{% %}`, `$states.input`, `$states.result`, and
  *   `$states.errorOutput` "only available in Catch" (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
+ * - Context object in JSONata: `$states.context.Execution.StartTime` ("Format: ISO 8601";
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html) judges the learning period.
  * - Asynchronous Express workflows run at least once: "You should ensure your state machine logic is idempotent"
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/express-at-least-once-execution.html). The conditional
  *   write is what makes a second run of the same event quiet.
@@ -238,6 +240,8 @@ const ATTRIBUTE_NAMES = {
 };
 export const REMEMBER_CONDITION = "attribute_not_exists(#pk) OR #expiresAt < :now";
 export const REFRESH_CONDITION = "#expiresAt < :exp";
+/** Forget only the item this read wrote (its firstSeen is this read's eventTime), never a pair written since. */
+export const FORGET_CONDITION = "#firstSeen = :t";
 
 /** The ASL definition (an object; the construct serializes it). */
 export function firstSeenDefinition(p: FirstSeenDefinitionProps): Obj {
@@ -308,6 +312,7 @@ export function firstSeenDefinition(p: FirstSeenDefinitionProps): Obj {
               Arguments: { TableName: p.tableName, Key: { [KEY_ATTRIBUTE]: { S: LEARNING_ITEM_KEY } } },
               Output: `{% $merge([$states.input, {'learningEndsAt': $states.result.Item.${LEARNING_END_ATTRIBUTE}.S}]) %}`,
               Retry: retry,
+              Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% $states.input %}", Next: "Forget" }],
               Next: "StillLearning",
             },
             StillLearning: {
@@ -315,7 +320,9 @@ export function firstSeenDefinition(p: FirstSeenDefinitionProps): Obj {
               Comment: "During the learning period a new pair is remembered quietly; without the learning item, it alerts",
               Choices: [
                 {
-                  Condition: "{% $exists($states.input.learningEndsAt) and $toMillis($states.input.detail.eventTime) < $toMillis($states.input.learningEndsAt) %}",
+                  // The execution's own start, not the record's eventTime: whoever may call states:StartExecution
+                  // could otherwise backdate a read into the learning period.
+                  Condition: "{% $exists($states.input.learningEndsAt) and $toMillis($states.context.Execution.StartTime) < $toMillis($states.input.learningEndsAt) %}",
                   Next: "Learned",
                 },
               ],
@@ -327,7 +334,29 @@ export function firstSeenDefinition(p: FirstSeenDefinitionProps): Obj {
               Resource: "arn:aws:states:::sns:publish",
               Arguments: { TopicArn: p.topicArn, Subject: message.subject, Message: message.message },
               Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
+              Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% $states.input %}", Next: "Forget" }],
               End: true,
+            },
+            Forget: {
+              Type: "Task",
+              Comment:
+                "The pair was written but not judged or not published: delete it (only if it is still this read's write), so the next read of the pair alerts instead of being known",
+              Resource: "arn:aws:states:::dynamodb:deleteItem",
+              Arguments: {
+                TableName: p.tableName,
+                Key: key,
+                ConditionExpression: FORGET_CONDITION,
+                ExpressionAttributeNames: { "#firstSeen": "firstSeen" },
+                ExpressionAttributeValues: { ":t": { S: "{% $states.input.detail.eventTime %}" } },
+              },
+              Retry: retry,
+              Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }],
+              Next: "Failed",
+            },
+            Failed: {
+              Type: "Fail",
+              Error: "FirstSeenAlertNotPublished",
+              Cause: "A new pair could not be judged or published; it was forgotten so that its next read alerts (ExecutionsFailed alarm)",
             },
           },
         },
