@@ -75,7 +75,8 @@ describe("project fixtures replayed through the synthesized stack", () => {
     const record = Object.fromEntries(cases)["gsv-aws-service-caller.json"];
     const [hit] = evaluateRecord(models.default, record).rules;
     expect(hit.rule).toBe("sam-test0001-read-svc-pub");
-    expect(hit.message).toContain('no principal ARN in the record (identity {"type":"AWSService","invokedBy":"rds.amazonaws.com"})');
+    expect(hit.message).toContain("Who:     no principal ARN in the record (identity type AWSService)");
+    expect(hit.message).toContain('Caller:  {"type":"AWSService","invokedBy":"rds.amazonaws.com"}');
   });
 
   test("a denied attempt names the error code", () => {

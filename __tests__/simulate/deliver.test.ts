@@ -7,7 +7,7 @@ import { App } from "cdktf";
 import { buildApp } from "../../src/app";
 import { main } from "../../src/simulate/cli";
 import { config } from "../helpers";
-import { OWN_FIXTURES, records, SHARED_FIXTURES } from "../patterns/replay";
+import { OWN_FIXTURES, records, resolveKey, SHARED_FIXTURES } from "../patterns/replay";
 import { blankOrPlaceholder, PROBLEMS } from "./destination-schemas";
 import { ALL_DESTINATIONS } from "./all-destinations";
 
@@ -75,17 +75,47 @@ function splitFixtures(dir: string): { complete: string; partial: string; partia
   return { complete, partial, partialCount };
 }
 
+/** Slack mrkdwn that would mention the whole channel and show a fake link, were it not escaped. */
+const SLACK_INJECTION = "<!channel> urgent: <https://evil.example/login|Open in CloudTrail>";
+
+/**
+ * A key policy as large as this monitor's own (6,357 characters): an attacker re-submitting it with PutKeyPolicy
+ * chooses the size of the request parameters the change alert carries.
+ */
+function bigKeyPolicy(): string {
+  const statements = [];
+  for (let i = 0; JSON.stringify({ Version: "2012-10-17", Statement: statements }).length < 6_357; i++) {
+    statements.push({ Sid: `AllowMonitorService${i}`, Effect: "Allow", Principal: { Service: "logs.us-east-1.amazonaws.com" }, Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"], Resource: "*", Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:111122223333:log-group:sam-test0001-${i}` } } });
+  }
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
 function adversarialRecords(dir: string): string {
   const out = join(dir, "adversarial");
   mkdirSync(out, { recursive: true });
   const read = JSON.parse(readFileSync(join(SHARED_FIXTURES, "secret-read", "gsv-iamuser-sdk-fullarn-stratus.json"), "utf8"));
   const denied = JSON.parse(readFileSync(join(SHARED_FIXTURES, "secret-read", "gsv-accessdenied-assumedrole-sso-terraform-panther.json"), "utf8"));
+  const putKeyPolicy = JSON.parse(readFileSync(join(OWN_FIXTURES, "..", "cloudtrail-tamper", "kms-PutKeyPolicy.json"), "utf8")).Records[0];
   const records = [
     { ...read, eventID: "11111111-2222-3333-4444-555555555555", userAgent: NASTY_AGENT },
     { ...denied, eventID: "66666666-7777-8888-9999-000000000000", userAgent: NASTY_AGENT, errorMessage: NASTY_MESSAGE, requestParameters: { secretId: 'prod/"db"\\x\n' } },
+    { ...read, eventID: "77777777-0000-4000-8000-000000000001", userAgent: SLACK_INJECTION },
+    { ...denied, eventID: "77777777-0000-4000-8000-000000000002", userAgent: SLACK_INJECTION, errorMessage: `${SLACK_INJECTION} is not authorized` },
+    { ...putKeyPolicy, eventID: BIG_POLICY_EVENT, requestParameters: { ...putKeyPolicy.requestParameters, policy: bigKeyPolicy() } },
   ];
   writeFileSync(join(out, "records.json"), JSON.stringify({ Records: records }));
   return out;
+}
+
+const BIG_POLICY_EVENT = "77777777-0000-4000-8000-000000000003";
+
+/** The synthesized stacks with the customer key resolved as `terraform apply` would (the tamper rules name it). */
+function resolveKeysIn(outdir: string): void {
+  const stacks = join(outdir, "stacks");
+  for (const name of readdirSync(stacks)) {
+    const file = join(stacks, name, "cdk.tf.json");
+    writeFileSync(file, resolveKey(readFileSync(file, "utf8")));
+  }
 }
 
 describe("simulate --deliver: every payload a replay produces, POSTed to a local server and checked against each destination's schema", () => {
@@ -97,6 +127,7 @@ describe("simulate --deliver: every payload a replay produces, POSTed to a local
 
   beforeAll(async () => {
     buildApp(config(ALL_DESTINATIONS), new App({ outdir })).app.synth();
+    resolveKeysIn(outdir);
     fixtures = splitFixtures(outdir);
     const srv = await startServer();
     try {
@@ -149,17 +180,40 @@ describe("simulate --deliver: every payload a replay produces, POSTed to a local
 
   test("a user agent and an error message holding quotes, backslashes, newlines, control characters and emoji arrive intact", () => {
     const nasty = received.filter((r) => r.body.includes("curl/8.4"));
-    // Two records × Teams, PagerDuty and the webhook (Slack names where to read the user agent instead).
-    expect(nasty.length).toBe(6);
-    for (const r of nasty.filter((x) => x.targetId !== "slack")) expect(JSON.stringify(JSON.parse(r.body))).toContain(JSON.stringify(NASTY_AGENT).slice(1, -1));
-    const teams = JSON.parse(nasty.find((r) => r.targetId === "teams")!.body);
-    const inlines = teams.attachments[0].content.body.filter((b: any) => b.type === "RichTextBlock").map((b: any) => b.inlines);
-    expect(inlines).toContainEqual([NASTY_AGENT]);
+    // Two records × PagerDuty and the webhook (chat leaves caller-chosen text out, see below).
+    expect(nasty.map((r) => r.targetId).sort()).toEqual(["pagerduty", "pagerduty", "webhook", "webhook"]);
+    for (const r of nasty) expect(JSON.stringify(JSON.parse(r.body))).toContain(JSON.stringify(NASTY_AGENT).slice(1, -1));
     const pd = JSON.parse(nasty.find((r) => r.targetId === "pagerduty")!.body);
     expect(pd.payload.custom_details.how).toEqual([NASTY_AGENT]);
-    // The request names the secret: inside a string EventBridge removes an object's quotes; escapes stay valid.
+    // The request as a whole JSON value: the secret's name arrives exactly as the caller sent it.
     const denied = JSON.parse(nasty.find((r) => r.targetId === "webhook" && r.rule.includes("denied"))!.body);
-    expect(denied.facts.what).toContain("secretId:prod/");
+    expect(denied.facts.request).toEqual([{ secretId: 'prod/"db"\\x\n' }]);
+  });
+
+  test("Slack and Teams carry no caller-chosen text: no mention or fake link reaches Slack, and Slack text is plain_text only", () => {
+    // Slack: "you must escape these three characters: & < >" for mrkdwn to read them as text
+    // (https://api.slack.com/reference/surfaces/formatting#escaping); an input transformer cannot escape.
+    const chat = received.filter((r) => r.targetId === "slack" || r.targetId === "teams");
+    const injected = received.filter((r) => r.body.includes("evil.example"));
+    expect(injected.map((r) => r.targetId).sort()).toEqual(["pagerduty", "pagerduty", "webhook", "webhook"]);
+    for (const r of chat) {
+      expect(r.body).not.toContain("<!channel>");
+      expect(r.body).not.toContain("evil.example");
+    }
+    for (const r of chat.filter((x) => x.targetId === "slack")) expect(r.body).not.toContain('"mrkdwn"');
+  });
+
+  test("a PutKeyPolicy re-submitting a 6,357-character key policy still reaches Slack and Teams within their limits, and the whole policy reaches PagerDuty and the webhook", () => {
+    const big = received.filter((r) => r.body.includes(BIG_POLICY_EVENT));
+    expect(big.map((r) => r.targetId).sort()).toEqual(["pagerduty", "slack", "teams", "webhook"]);
+    // Slack section text: "Maximum length for the text in this field is 3000 characters" (https://api.slack.com/reference/block-kit/blocks#section);
+    // a refused message is lost: API destinations do not retry 4xx other than 401, 407, 409 and 429
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html).
+    for (const r of big) expect(PROBLEMS[r.targetId](JSON.parse(r.body))).toEqual([]);
+    const pd = JSON.parse(big.find((r) => r.targetId === "pagerduty")!.body);
+    expect(pd.payload.severity).toBe("critical");
+    expect(pd.payload.custom_details.request).toEqual([expect.objectContaining({ policy: bigKeyPolicy() })]);
+    expect(bigKeyPolicy().length).toBeGreaterThanOrEqual(6_357);
   });
 
   test("PagerDuty events: severity from the shared scale, dedup key from the CloudTrail event id (one page per event), the routing key left to the connection", () => {

@@ -14,8 +14,10 @@
  * Common issues). A value inside a JSON string literal therefore lands there as it is: a caller-chosen user agent
  * holding a quote, a backslash or a newline would break the payload. Free text (FREE_TEXT_PLACEHOLDERS) is
  * therefore only ever placed as a whole JSON value (`"value": <userAgent>`), where EventBridge writes a JSON string;
- * inside string literals go only values whose alphabet AWS fixes (ARNs, ids, names, times, addresses) and objects,
- * whose quotes EventBridge removes inside a string. `jsonTemplateProblems` enforces this for every template built.
+ * so are objects (`"request": <request>`), whose internal quotes EventBridge "removes" inside a string. Inside
+ * string literals go only values whose alphabet AWS fixes (ARNs, ids, names, times, addresses).
+ * `jsonTemplateProblems` enforces this for every template built; Slack and Teams get none of the unbounded values
+ * (CHAT_UNSAFE_PLACEHOLDERS).
  */
 import { placeholderUses } from "../engines/input-transformer";
 import { AlertFamily, AlertVariant } from "./sensitive-reads";
@@ -68,6 +70,31 @@ export const FREE_TEXT_PLACEHOLDERS: ReadonlySet<string> = new Set(["userAgent",
 /** Values that are JSON objects: inside a string EventBridge removes their quotes; as a value they are JSON. */
 export const OBJECT_PLACEHOLDERS: ReadonlySet<string> = new Set(["request", "identity", "record"]);
 
+/**
+ * Values that never go to Slack or Teams. They are unbounded and caller-chosen: a PutKeyPolicy re-submitting a
+ * 6 KB key policy would push a Slack section past "Maximum length for the text in this field is 3000 characters"
+ * (https://api.slack.com/reference/block-kit/blocks#section), Slack refuses the message with a 4xx, and API
+ * destinations do not retry a 4xx other than 401, 407, 409 and 429
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html): the alert is lost. And in
+ * mrkdwn Slack reads `<!channel>` and `<url|text>` as a mention and a link unless "&, <, >" are escaped
+ * (https://api.slack.com/reference/surfaces/formatting#escaping), which an input transformer cannot do. Chat
+ * messages therefore show only values whose alphabet and length AWS bounds (names, ARNs, ids, times, regions),
+ * as plain_text; the rest reaches PagerDuty and the webhook as whole JSON values.
+ */
+export const CHAT_UNSAFE_PLACEHOLDERS: ReadonlySet<string> = new Set([...FREE_TEXT_PLACEHOLDERS, ...OBJECT_PLACEHOLDERS]);
+
+/** Throws if a chat template would carry an unbounded or caller-chosen value. */
+function assertChatSafe(kind: string, template: string): void {
+  const unsafe = placeholders(template).filter((p) => CHAT_UNSAFE_PLACEHOLDERS.has(p));
+  if (unsafe.length > 0) throw new Error(`${kind} template carries unbounded caller-chosen values: ${unsafe.map((p) => `<${p}>`).join(", ")}`);
+}
+
+/** What chat says instead of the values it leaves out. */
+const chatElsewhere = (m: AlertModel): string[] => {
+  const labels = m.facts.filter((f) => f.raw).map((f) => f.label.toLowerCase());
+  return labels.length === 0 ? [] : [`Not shown in chat (caller-chosen, unbounded): ${labels.join(", ")}; open the event (button) or see the PagerDuty or webhook alert.`];
+};
+
 export interface AlertMessageOptions {
   /** Console host for the event link, e.g. `us-east-1.console.aws.amazon.com`; `<awsRegion>` is substituted. */
   readonly consoleHost?: string;
@@ -93,7 +120,10 @@ export interface AlertFact {
   readonly label: string;
   /** Template text (placeholders allowed inside strings); several lines continue the fact. */
   readonly lines?: readonly string[];
-  /** A free-text placeholder (FREE_TEXT_PLACEHOLDERS), printed alone. */
+  /**
+   * A free-text or object placeholder (FREE_TEXT_PLACEHOLDERS, OBJECT_PLACEHOLDERS), printed alone as a whole
+   * value: in the e-mail, PagerDuty's custom_details and the webhook; never in Slack or Teams (see CHAT_UNSAFE_PLACEHOLDERS).
+   */
   readonly raw?: string;
   /**
    * Whether every event the variant matches carries the raw value. A placeholder whose path is missing "won't
@@ -182,9 +212,12 @@ export function alertModel(v: AlertVariant, options: AlertMessageOptions = {}): 
   const who = {
     "role-session": ["<principal> (<identityType>)", "session issuer <sessionIssuer>"],
     principal: ["<principal> (<identityType>)"],
-    "no-arn": ["no principal ARN in the record (identity <identity>)"],
-    any: ["<identity>"],
+    "no-arn": ["no principal ARN in the record (identity type <identityType>)"],
+    any: ["identity type <identityType>"],
   }[v.identity];
+  // The whole userIdentity object only as a whole value (see Request below): a principal without an ARN. Trimmed
+  // published samples lack it: a list of zero or one value.
+  const identityFact: AlertFact[] = v.identity === "no-arn" || v.identity === "any" ? [{ label: "Caller", raw: "identity", guaranteed: false }] : [];
   const where = {
     "vpc-endpoint": "from <sourceIp> through VPC endpoint <vpcEndpoint>, region <awsRegion>, account <account>",
     public: "from <sourceIp> (public endpoint), region <awsRegion>, account <account>",
@@ -196,7 +229,12 @@ export function alertModel(v: AlertVariant, options: AlertMessageOptions = {}): 
   const accountLink = options.organizationAccountLink ? [{ label: "Account", lines: [`https://${orgHost}/organizations/v2/home/accounts/<account>`] }] : [];
   const facts: AlertFact[] = [
     { label: "Who", lines: who },
-    { label: "What", lines: ["<eventName> on <eventSource> <request>"] },
+    { label: "What", lines: ["<eventName> on <eventSource>"] },
+    // The request parameters are caller-chosen and unbounded (a PutKeyPolicy carries a whole key policy, up to
+    // 32 KB): a whole JSON value, never text inside a string (EventBridge "removes any internal quotes" of an
+    // object referenced inside a string). Possibly absent in a trimmed record: a list of zero or one value.
+    { label: "Request", raw: "request", guaranteed: false },
+    ...identityFact,
     { label: "When", lines: ["<eventTime> (UTC)"] },
     { label: "Where", lines: [named] },
     // CloudTrail records normally carry the caller's user agent, but a record without one exists among the
@@ -289,39 +327,27 @@ const rawOf = (f: AlertFact): Raw => ({ raw: f.raw! });
 const factValue = (f: AlertFact): unknown => (!f.raw ? factText(f) : f.guaranteed === false ? [rawOf(f)] : rawOf(f));
 
 /**
- * Slack incoming webhook message: `text` (the notification fallback) and blocks — a header, the facts as mrkdwn,
- * free-text facts as plain_text fields, a button to the event, and the next steps as context.
+ * Slack incoming webhook message: `text` (the notification fallback) and blocks — a header, the bounded facts as
+ * plain_text (no mrkdwn: nothing in the message can mention or link), a button to the event, and the next steps as
+ * context. Unbounded values are left out (CHAT_UNSAFE_PLACEHOLDERS).
  */
 export function renderSlack(m: AlertModel): InputTransformerSpec {
   const textFacts = m.facts.filter((f) => !f.raw);
-  // Slack needs a string for every text; a value that may be missing cannot stand there (see AlertFact.guaranteed):
-  // Slack names where to read it instead.
-  const rawFacts = m.facts.filter((f) => f.raw && f.guaranteed !== false);
-  const elsewhere = m.facts.filter((f) => f.raw && f.guaranteed === false).map((f) => `${f.label}: in the event (button above).`);
   const blocks: JsonShape[] = [
     { type: "header", text: { type: "plain_text", text: `${SEVERITY_LABEL[m.severity].slackEmoji} ${title(m)}`, emoji: true } },
-    { type: "section", text: { type: "mrkdwn", text: textFacts.map((f) => `*${f.label}:* ${factText(f)}`).join("\n") } },
-  ];
-  if (rawFacts.length > 0) {
-    blocks.push({
-      type: "section",
-      fields: rawFacts.flatMap((f) => [
-        { type: "mrkdwn", text: `*${f.label}*` },
-        { type: "plain_text", text: rawOf(f), emoji: false },
-      ]),
-    });
-  }
-  blocks.push(
+    { type: "section", text: { type: "plain_text", text: textFacts.map((f) => `${f.label}: ${factText(f)}`).join("\n"), emoji: false } },
     { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: m.link.text }, url: m.link.url }] },
-    { type: "context", elements: [{ type: "mrkdwn", text: [...elsewhere, ...m.footer, "Rule: <aws.events.rule-name>"].join(" ") }] },
-  );
-  return jsonSpec({ text: title(m), blocks });
+    { type: "context", elements: [{ type: "plain_text", text: [...chatElsewhere(m), ...m.footer, "Rule: <aws.events.rule-name>"].join(" "), emoji: false }] },
+  ];
+  const spec = jsonSpec({ text: title(m), blocks });
+  assertChatSafe("slack", spec.inputTemplate);
+  return spec;
 }
 
 /**
  * Microsoft Teams, through a Workflows "When a Teams webhook request is received" flow (the successor of Office 365
- * connectors): a message whose attachment is an Adaptive Card (version 1.4) with a title, the facts as a FactSet,
- * the next steps, and a button to the event.
+ * connectors): a message whose attachment is an Adaptive Card (version 1.4) with a title, the bounded facts as a
+ * FactSet, the next steps, and a button to the event. Unbounded values are left out (CHAT_UNSAFE_PLACEHOLDERS).
  */
 export function renderTeams(m: AlertModel): InputTransformerSpec {
   const card = {
@@ -331,18 +357,13 @@ export function renderTeams(m: AlertModel): InputTransformerSpec {
     body: [
       { type: "TextBlock", text: title(m), weight: "Bolder", size: "Large", color: SEVERITY_LABEL[m.severity].teamsColor, wrap: true },
       { type: "FactSet", facts: m.facts.filter((f) => !f.raw).map((f) => ({ title: f.label, value: factText(f) })) },
-      // Free text as a RichTextBlock's inlines ("Array of TextRun or string"): an absent value leaves `[]`, still valid.
-      ...m.facts
-        .filter((f) => f.raw)
-        .flatMap((f) => [
-          { type: "TextBlock", text: f.label, weight: "Bolder", wrap: true, spacing: "Small" },
-          { type: "RichTextBlock", inlines: [rawOf(f)] },
-        ]),
-      { type: "TextBlock", text: [...m.footer, "Rule: <aws.events.rule-name>"].join(" "), wrap: true, isSubtle: true },
+      { type: "TextBlock", text: [...chatElsewhere(m), ...m.footer, "Rule: <aws.events.rule-name>"].join(" "), wrap: true, isSubtle: true },
     ],
     actions: [{ type: "Action.OpenUrl", title: m.link.text, url: m.link.url }],
   };
-  return jsonSpec({ type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: card }] });
+  const spec = jsonSpec({ type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: card }] });
+  assertChatSafe("teams", spec.inputTemplate);
+  return spec;
 }
 
 /**
