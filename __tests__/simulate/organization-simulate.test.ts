@@ -70,7 +70,8 @@ describe("simulate, organization", () => {
 
   test("each read alerts once per path, naming account and region; nothing else alerts; unlisted regions only on the metric path", async () => {
     const { code, out, err } = await run(["--out", outdir, "--events", events, "--json"]);
-    expect({ code, err }).toEqual({ code: 0, err: [] });
+    // Without --accounts every member account counts as under the StackSet's OUs, and the replay says so.
+    expect({ code, err }).toEqual({ code: 0, err: [expect.stringMatching(/every member account is taken to be under/)] });
     const lines = out.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l));
     const summary = lines.find((l) => l.type === "summary");
     expect(summary.stack).toBe("organization");
@@ -90,6 +91,48 @@ describe("simulate, organization", () => {
       }
     });
     expect(summary.realtimeAlerts).toBe(cases.filter((c) => c.verdict !== "none" && c.region !== "sa-east-1").length);
+  });
+
+  test("with --accounts, only accounts under the StackSet's OUs (child OUs included) alert in real time; the others on the metric path only", async () => {
+    // CloudFormation User Guide, service-managed StackSets: "When a StackSet targets a parent OU, it automatically
+    // includes any child OUs." (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-associate-stackset-with-org.html)
+    const OUTSIDE = "555555555555";
+    const parents = {
+      [NAMED]: ["ou-ab12-cd34ef56", "r-ab12"],
+      [UNNAMED]: ["ou-ab12-child0001", "ou-ab12-cd34ef56", "r-ab12"],
+      [OUTSIDE]: ["ou-zz99-other0001", "r-ab12"],
+    };
+    const accountsFile = join(outdir, "accounts.json");
+    writeFileSync(accountsFile, JSON.stringify(parents));
+    const read = JSON.parse(readFileSync(join(OWN_FIXTURES, "gsv-role-session-vpce.json"), "utf8"));
+    const file = join(outdir, "coverage.json");
+    const accounts = [NAMED, UNNAMED, OUTSIDE, "666666666666"];
+    writeFileSync(file, JSON.stringify({ Records: accounts.map((a) => ({ ...read, recipientAccountId: a, awsRegion: "eu-west-1", eventID: `cov-${a}` })) }));
+    const { code, out, err } = await run(["--out", outdir, "--events", file, "--accounts", accountsFile, "--json"]);
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    const recs = out.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.type === "record");
+    const seen = recs.map((r, i) => ({ account: accounts[i], realtime: r.rules.length, metric: r.filters.length > 0 }));
+    // An account missing from the map is not known to be under the OUs: metric path only.
+    expect(seen).toEqual([
+      { account: NAMED, realtime: 1, metric: true },
+      { account: UNNAMED, realtime: 1, metric: true },
+      { account: OUTSIDE, realtime: 0, metric: true },
+      { account: "666666666666", realtime: 0, metric: true },
+    ]);
+  });
+
+  test("without --accounts, the replay says that it takes every member account to be covered", async () => {
+    const file = join(outdir, "one.json");
+    writeFileSync(file, JSON.stringify({ Records: [JSON.parse(readFileSync(join(OWN_FIXTURES, "gsv-role-session-vpce.json"), "utf8"))] }));
+    const { err } = await run(["--out", outdir, "--events", file, "--json"]);
+    expect(err.join("\n")).toMatch(/every member account is taken to be under organization.organizationalUnits; pass --accounts/);
+  });
+
+  test("a malformed --accounts file is refused with one line naming the account", async () => {
+    const bad = join(outdir, "bad-accounts.json");
+    writeFileSync(bad, JSON.stringify({ "12345": ["ou-ab12-cd34ef56"] }));
+    const { code, err } = await run(["--out", outdir, "--events", events, "--accounts", bad]);
+    expect({ code, err }).toEqual({ code: 2, err: [expect.stringMatching(/^simulate: --accounts: 12345 is not a 12-digit account id; allowed: /)] });
   });
 
   test("a member account switching its forwarding rule off alarms on the organization trail's metric path", async () => {

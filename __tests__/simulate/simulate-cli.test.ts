@@ -210,7 +210,7 @@ describe("simulate CLI over the synthesized stack", () => {
 
   test.each([
     [["--events"], /^simulate: --events: needs a value$/],
-    [["--bogus"], /^simulate: --bogus: unknown argument; allowed: --events, --stack, --out, --workers, --deployed-at, --deliver, --json, --all, --stats, --help$/],
+    [["--bogus"], /^simulate: --bogus: unknown argument; allowed: --events, --stack, --out, --workers, --deployed-at, --deliver, --accounts, --json, --all, --stats, --help$/],
     [[], /^simulate: --events: required/],
     [["--deliver", "ftp://127.0.0.1/x"], /^simulate: --deliver: ftp:\/\/127\.0\.0\.1\/x must be an http:\/\/ or https:\/\/ URL$/],
     [["--deliver", "not a url"], /^simulate: --deliver: not a url is not a URL; give http:\/\/host:port\/path or https:\/\/…$/],

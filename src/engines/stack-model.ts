@@ -99,7 +99,17 @@ const values = (o: Obj | undefined): Obj[] => Object.values(o ?? {});
  * the trail stack's change rules see the management account's home region only.
  */
 export interface OrganizationStacks {
-  readonly organization: { readonly central: Obj; readonly trail: Obj; readonly members: Obj };
+  readonly organization: {
+    readonly central: Obj;
+    readonly trail: Obj;
+    readonly members: Obj;
+    /**
+     * Each member account's parent OU and the OUs above it, up to the root (`aws organizations list-parents`,
+     * repeated): the StackSet reaches an account only if one of them is a deployment target. Without it every
+     * member account is taken to be covered (`simulate` says so).
+     */
+    readonly accountParents?: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 export function stackModel(tf: Obj): StackModel {
@@ -185,6 +195,12 @@ function organizationModel(stacks: OrganizationStacks["organization"]): StackMod
   const instances = values(stacks.members.resource?.aws_cloudformation_stack_instances)[0];
   if (!set || !instances) throw new Error("organization replay: the member forwarding stack has no StackSet");
   const memberRegions = new Set<string>(instances.regions);
+  // CloudFormation User Guide, service-managed StackSets: "When a StackSet targets a parent OU, it automatically
+  // includes any child OUs" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-associate-stackset-with-org.html),
+  // and a root id targets every account. An account outside the targets has no forwarding rules: metric path only.
+  const targets = new Set<string>([].concat(instances.deployment_targets?.organizational_unit_ids ?? []));
+  const parents = stacks.accountParents;
+  const covered = (account: string) => [...targets].some((t) => t.startsWith("r-")) || !parents || (parents[account] ?? []).some((ou) => targets.has(ou));
   const member = values(JSON.parse(set.template_body).Resources)
     .filter((x) => x.Type === "AWS::Events::Rule")
     .map((x) => ({ matches: compileEventPattern(x.Properties.EventPattern), state: x.Properties.State as string }));
@@ -199,7 +215,7 @@ function organizationModel(stacks: OrganizationStacks["organization"]): StackMod
   const forwarded = (record: Obj, event: Obj) => {
     const region = String(record.awsRegion ?? event.region);
     if (String(record.recipientAccountId ?? event.account) === management) return passes(own.get(region) ?? [], record, event);
-    return memberRegions.has(region) && passes(member, record, event);
+    return memberRegions.has(region) && covered(String(record.recipientAccountId ?? event.account)) && passes(member, record, event);
   };
   const centralModel = stackModel(stacks.central);
   const localTrail = { ...stacks.trail, resource: { ...stacks.trail.resource, aws_cloudwatch_event_rule: Object.fromEntries(Object.entries<Obj>(stacks.trail.resource?.aws_cloudwatch_event_rule ?? {}).filter(([, x]) => !x.provider)) } };

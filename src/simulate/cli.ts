@@ -15,6 +15,8 @@ export const HELP = `usage: npm run -s simulate -- --events <file|dir> [options]
   --events <path>   a CloudTrail record, log file (.json, .json.gz), JSON Lines, EventBridge envelope, or a directory of them; repeatable
   --stack <name>    the stack under <out>/stacks to replay (default: the one with metric filters), or organization:
                     member forwarding, central rules and the organization trail together (default when synthesized)
+  --accounts <file> organization: JSON {"<account id>": ["<parent OU>", …, "<root r-…>"]}: the StackSet forwards only for
+                    accounts under organization.organizationalUnits (child OUs included); others alert on the metric path only
   --out <dir>       the synthesized output directory (default cdktf.out)
   --json            one JSON object per line on stdout: record, malformed, alarm, then summary
   --all             print records that match nothing too
@@ -39,6 +41,7 @@ interface Args {
   workers?: number;
   deployedAt?: string;
   deliver?: string;
+  accounts?: string;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
@@ -56,6 +59,7 @@ export function parseArgs(argv: readonly string[]): Args {
         args.deployedAt = v;
       },
       "--deliver": (v) => void (args.deliver = deliverUrl(v)),
+      "--accounts": (v) => void (args.accounts = v),
     },
     switches: {
       "--json": () => void (args.json = true),
@@ -106,6 +110,27 @@ export async function deliverAll(url: string, payloads: readonly Posted[]): Prom
     }
   }
   return refused;
+}
+
+/** `--accounts`: each account's parent OU and the OUs above it, up to the root. */
+export function accountParents(file: string): Record<string, string[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(`--accounts: ${file} is not readable JSON (${(err as Error).message})`);
+  }
+  const allowed = 'allowed: {"<12-digit account id>": ["ou-…" or "r-…", …]}';
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new UsageError(`--accounts: ${file} must be a JSON object; ${allowed}`);
+  const out: Record<string, string[]> = {};
+  for (const [account, ous] of Object.entries(raw)) {
+    if (!/^\d{12}$/.test(account)) throw new UsageError(`--accounts: ${account} is not a 12-digit account id; ${allowed}`);
+    if (!Array.isArray(ous) || !ous.every((o) => typeof o === "string" && /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/.test(o))) {
+      throw new UsageError(`--accounts: ${account} must list its OU ids (ou-ab12-cd34ef56) and root (r-ab12); ${allowed}`);
+    }
+    out[account] = ous;
+  }
+  return out;
 }
 
 function loadStack(out: string, stack?: string): { name: string; tf: Record<string, any> } {
@@ -198,6 +223,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseArgs(argv);
     stack = loadStack(args.out, args.stack);
+    if (args.accounts) {
+      if (stack.name !== "organization") throw new UsageError("--accounts: only for --stack organization");
+      stack.tf.organization.accountParents = accountParents(args.accounts);
+    }
   } catch (err) {
     if (err instanceof HelpRequested) {
       console.log(HELP);
@@ -211,6 +240,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const note = referencesNote(stack.tf);
   if (note) console.error(note);
+  if (stack.name === "organization" && !stack.tf.organization.accountParents) {
+    console.error(
+      "simulate: every member account is taken to be under organization.organizationalUnits; pass --accounts <file> to model OU membership " +
+        "(aws organizations list-parents), and check a real deployment with aws cloudformation list-stack-instances",
+    );
+  }
   const started = process.hrtime.bigint();
   const out = new BlockPrinter();
   const payloads: Posted[] = [];
