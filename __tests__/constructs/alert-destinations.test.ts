@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { AlertDestinations, MAX_TARGETS_PER_RULE, packAlarmNames } from "../../src/constructs/alert-destinations";
 import { ConfigError, parseConfig } from "../../src/config/load";
-import { placeholderUses } from "../../src/engines/input-transformer";
+import { compileInputTransformer, placeholderUses } from "../../src/engines/input-transformer";
 import { alarmModel, alertModel, DESTINATION_KINDS, renderFor } from "../../src/patterns/alert-message";
 import { alertVariants } from "../../src/patterns/sensitive-reads";
 import { SEVERITIES } from "../../src/patterns/severity";
@@ -201,6 +201,36 @@ describe("rendered payloads: sizes within the destinations' limits for every var
       const header = JSON.parse(filled + t.slice(last)).blocks[0].text.text;
       expect([...header].length).toBeLessThanOrEqual(150);
     }
+  });
+});
+
+describe("PagerDuty dedup keys: one incident per event and family, one per alarm state change", () => {
+  // PagerDuty Events API v2, "Send an Alert Event" (PagerDuty/developer-docs, events-API-v2 Trigger Events):
+  // "While an incident is acknowledged, it won't generate any additional notifications, even if it receives new
+  // trigger events." A key shared by two alerts makes the second one silent.
+  const dedupOf = (m: ReturnType<typeof alarmModel>, event: unknown) => {
+    const spec = renderFor("pagerduty", m);
+    return JSON.parse(compileInputTransformer(spec.inputPaths, spec.inputTemplate)(event, { ruleName: "r" }).text).dedup_key;
+  };
+  const read = { detail: { eventID: "e-1", eventName: "GetSecretValue", eventSource: "secretsmanager.amazonaws.com", eventTime: "2026-11-20T14:03:27Z", awsRegion: "us-east-1", recipientAccountId: "111122223333", sourceIPAddress: "198.51.100.1", userIdentity: { type: "IAMUser", arn: "arn:aws:iam::111122223333:user/eve" }, requestParameters: { secretId: "decoy" } } };
+
+  test("a decoy read that a read rule matches too opens its own incident (critical) beside the read's (high)", () => {
+    const [v] = alertVariants(["success"]);
+    const decoy = dedupOf(alertModel(v, { family: "decoy" }), read);
+    const plain = dedupOf(alertModel(v), read);
+    expect(decoy).toBe("decoy:e-1");
+    expect(plain).toBe("read:e-1");
+    // Retries and a second rule of the same family still collapse into one incident.
+    expect(dedupOf(alertModel(v), read)).toBe(plain);
+  });
+
+  test("each transition of an alarm into ALARM is its own incident; retries of one transition collapse", () => {
+    const change = (timestamp: string) => ({ account: "111122223333", region: "us-east-1", resources: ["arn:aws:cloudwatch:us-east-1:111122223333:alarm:sam-test0001-reads"], detail: { alarmName: "sam-test0001-reads", state: { value: "ALARM", timestamp, reason: "r" }, previousState: { value: "OK" } } });
+    const first = dedupOf(alarmModel("high"), change("2026-11-20T14:05:00.000+0000"));
+    const later = dedupOf(alarmModel("high"), change("2026-11-20T18:40:00.000+0000"));
+    expect(first).toBe("arn:aws:cloudwatch:us-east-1:111122223333:alarm:sam-test0001-reads/2026-11-20T14:05:00.000+0000");
+    expect(later).not.toBe(first);
+    expect(dedupOf(alarmModel("high"), change("2026-11-20T14:05:00.000+0000"))).toBe(first);
   });
 });
 

@@ -226,9 +226,10 @@ describe("simulate --deliver: every payload a replay produces, POSTed to a local
     for (const x of reads) expect(x.body.payload.severity).toBe("error");
     for (const x of denied) expect(x.body.payload.severity).toBe("warning");
     for (const x of changes) expect(x.body.payload.severity).toBe("critical");
-    for (const x of pd.filter((y) => !y.rule.includes("-alarms-"))) expect(x.body.dedup_key).toBe(x.body.payload.custom_details.event);
-    for (const x of pd.filter((y) => y.rule.includes("-alarms-"))) expect(x.body.dedup_key).toMatch(/^arn:aws:cloudwatch:[a-z0-9-]+:\d{12}:alarm:/);
-    expect(pd.find((x) => x.body.dedup_key === "11111111-2222-3333-4444-555555555555")).toBeDefined();
+    for (const x of pd.filter((y) => !y.rule.includes("-alarms-"))) expect(x.body.dedup_key).toMatch(new RegExp(`^(read|tamper|decoy):${x.body.payload.custom_details.event}$`));
+    // One incident per transition into ALARM, not per alarm: an acknowledged incident would swallow later ones.
+    for (const x of pd.filter((y) => y.rule.includes("-alarms-"))) expect(x.body.dedup_key).toMatch(/^arn:aws:cloudwatch:[a-z0-9-]+:\d{12}:alarm:[^/]+\/\d{4}-\d\d-\d\dT/);
+    expect(pd.find((x) => x.body.dedup_key === "read:11111111-2222-3333-4444-555555555555")).toBeDefined();
     for (const x of pd) expect(x.body.routing_key).toBe("(kept by EventBridge)");
   });
 });

@@ -140,7 +140,10 @@ export interface AlertModel {
   readonly facts: readonly AlertFact[];
   readonly link: { readonly text: string; readonly url: string };
   readonly footer: readonly string[];
-  /** PagerDuty incident key: one page per CloudTrail event (or per alarm), however many rules or retries deliver it. */
+  /**
+   * PagerDuty incident key: one page per CloudTrail event and alert family (`read:<eventId>`, `decoy:<eventId>`),
+   * or per alarm state change (`<alarmArn>/<state timestamp>`), however many retries deliver it.
+   */
   readonly dedupKey: string;
   readonly timestamp: string;
   /** Where it happened, for PagerDuty's `source`. */
@@ -252,7 +255,9 @@ export function alertModel(v: AlertVariant, options: AlertMessageOptions = {}): 
     facts,
     link: { text: "Open in CloudTrail", url: `https://${host}/cloudtrail/home?region=<awsRegion>#/events/<eventId>` },
     footer: text.footer[v.outcome],
-    dedupKey: "<eventId>",
+    // One incident per event and family: retries and overlapping rules of one family collapse, but a decoy read
+    // that a read rule matches too keeps its own (critical) incident instead of joining the read's (high) one.
+    dedupKey: `${family}:<eventId>`,
     timestamp: "<eventTime>",
     source: "aws:<account>:<awsRegion>",
     component: "<eventSource>",
@@ -282,7 +287,11 @@ export function alarmModel(severity: Severity, options: { consoleHost?: string }
       "The metric path counted matching CloudTrail records in the trail's log group; the real-time alerts and the",
       "alarm's history in the CloudWatch console show which records.",
     ],
-    dedupKey: "<alarmArn>",
+    // One incident per transition into ALARM: retries of one state change collapse, a later one pages anew. With the
+    // alarm ARN alone an acknowledged incident would swallow every later one ("While an incident is acknowledged,
+    // it won't generate any additional notifications, even if it receives new trigger events", PagerDuty
+    // developer docs, Events API v2 "Send an Alert Event"), and nothing here ever resolves it.
+    dedupKey: "<alarmArn>/<alarmTime>",
     timestamp: "<alarmTime>",
     source: "aws:<eventAccount>:<eventRegion>",
     component: "cloudwatch",
