@@ -136,6 +136,22 @@ describe("AlertDestinations in the monitoring stack, every destination on", () =
   });
 });
 
+describe("AlertDestinations with first-seen readers replacing the per-read alerts", () => {
+  test("the read alarms first-seen silences on the topic are not routed to chat and paging; the denied-read alarms are", () => {
+    const s = synthMonitoring({ ...ALL_DESTINATIONS, firstSeenReaders: { enabled: true, replacesReadAlerts: true } });
+    const alarms = values(s.tf.resource.aws_cloudwatch_metric_alarm);
+    const silent = alarms.filter((a) => a.alarm_actions.length === 0).map((a) => a.alarm_name);
+    const paging = alarms.filter((a) => a.alarm_actions.length > 0 && /-(reads|denied)/.test(a.alarm_name)).map((a) => a.alarm_name);
+    expect(silent.length).toBeGreaterThan(0);
+    expect(paging.length).toBeGreaterThan(0);
+    const routed = values(s.tf.resource.aws_cloudwatch_event_rule)
+      .filter((r) => r.name.includes("-alarms-"))
+      .flatMap((r) => JSON.parse(r.event_pattern).detail.alarmName as string[]);
+    for (const name of silent) expect(routed).not.toContain(name);
+    for (const name of paging) expect(routed).toContain(name);
+  });
+});
+
 describe("AlertDestinations, on its own", () => {
   const props = {
     namePrefix: "mon",

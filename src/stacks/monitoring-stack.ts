@@ -466,6 +466,9 @@ export class MonitoringStack extends TerraformStack {
       const bySeverity = new Map<Severity, string[]>();
       const add = (severity: Severity, alarmName: string) => bySeverity.set(severity, [...(bySeverity.get(severity) ?? []), alarmName]);
       for (const det of at.detections) {
+        // A read alarm first-seen makes silent on the topic (replacesReadAlerts) stays silent in chat and paging too:
+        // the workflow pages for a new reader instead.
+        if ((this.accessAlarms.alarms[det.id].alarm.alarmActionsInput ?? []).length === 0) continue;
         add(det.severity ?? (det.outcome === "success" ? "high" : det.outcome === "denied" ? "medium" : "critical"), this.accessAlarms.alarms[det.id].alarm.alarmNameInput!);
       }
       // Changes to the monitor and its own health: the monitor may be blind, page as critical.
