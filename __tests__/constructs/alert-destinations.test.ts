@@ -31,6 +31,18 @@ describe("AlertDestinations in the monitoring stack, every destination on", () =
     return values(s.tf.resource.aws_cloudwatch_event_target).filter((t) => t.rule === ruleName || t.rule === `\${aws_cloudwatch_event_rule.${key}.name}`);
   };
 
+  test("the alarm routes' failed invocations alarm like every other rule's (they are created after the health alarms)", () => {
+    const watched = values(s.tf.resource.aws_cloudwatch_metric_alarm)
+      .flatMap((a) => a.metric_query ?? [])
+      .filter((q: any) => q.metric?.metric_name === "FailedInvocations")
+      .map((q: any) => q.metric.dimensions.RuleName);
+    const routes = values(s.tf.resource.aws_cloudwatch_event_rule).filter((r) => r.name.includes("-alarms-")).map((r) => r.name);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const name of routes) expect(watched).toContain(name);
+    const names = values(s.tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.alarm_name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   test("one connection and API destination per destination, POST, with its rate limit (EventBridge accepts 1 to 300 per second)", () => {
     const dests = values(s.tf.resource.aws_cloudwatch_event_api_destination);
     expect(dests.map((d) => d.name).sort()).toEqual(["sam-test0001-pagerduty", "sam-test0001-slack", "sam-test0001-teams", "sam-test0001-webhook"]);

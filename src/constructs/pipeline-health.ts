@@ -30,6 +30,10 @@ export interface PipelineHealthProps {
   readonly silenceMinutes?: number;
 }
 
+function anyFailureOf(actions: string[]) {
+  return { evaluationPeriods: 1, datapointsToAlarm: 1, comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching", alarmActions: actions } as const;
+}
+
 /** CloudWatch accepts at most this many metrics in one alarm's metric math. */
 const METRICS_PER_ALARM = 10;
 
@@ -45,20 +49,16 @@ export class PipelineHealth extends Construct {
   readonly invocationsFailed: CloudwatchMetricAlarm[] = [];
   readonly deadLetters?: CloudwatchMetricAlarm;
 
-  constructor(scope: Construct, id: string, props: PipelineHealthProps) {
+  /** Any failure in a 5-minute period pages; periods without the metric are fine. */
+  private readonly anyFailure: ReturnType<typeof anyFailureOf>;
+
+  constructor(scope: Construct, id: string, private readonly props: PipelineHealthProps) {
     super(scope, id);
     const minutes = props.silenceMinutes ?? 15;
     if (minutes < 10 || minutes % 5 !== 0) throw new Error(`silenceMinutes: ${minutes} must be a multiple of 5, at least 10`);
     const actions = props.healthTopic ? [props.healthTopic.arn, props.topicArn] : [props.topicArn];
-    // Any failure in a 5-minute period pages; periods without the metric are fine.
-    const anyFailure = {
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      treatMissingData: "notBreaching",
-      alarmActions: actions,
-    } as const;
+    const anyFailure = anyFailureOf(actions);
+    this.anyFailure = anyFailure;
     if (props.logGroupName !== undefined) this.silence = new CloudwatchMetricAlarm(this, "Silence", {
       alarmName: `${props.namePrefix}-trail-silent`,
       alarmDescription:
@@ -102,26 +102,7 @@ export class PipelineHealth extends Construct {
         ...anyFailure,
       });
     }
-    for (let i = 0; i < props.ruleNames.length; i += METRICS_PER_ALARM) {
-      const chunk = props.ruleNames.slice(i, i + METRICS_PER_ALARM);
-      const n = i / METRICS_PER_ALARM + 1;
-      this.invocationsFailed.push(
-        new CloudwatchMetricAlarm(this, `InvocationsFailed${n}`, {
-          alarmName: `${props.namePrefix}-rule-invocations-failed-${n}`,
-          alarmDescription:
-            "EventBridge could not deliver real-time alerts to the topic (permissions or KMS key policy); failed events go to the dead-letter queue.",
-          ...anyFailure,
-          metricQuery: [
-            { id: "failed", expression: chunk.map((_, k) => `FILL(m${k}, 0)`).join(" + "), label: "Failed invocations", returnData: true },
-            ...chunk.map((rule, k) => ({
-              id: `m${k}`,
-              metric: { namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: (props.eventBusName ? { EventBusName: props.eventBusName, RuleName: rule } : { RuleName: rule }) as Record<string, string>, stat: "Sum", period: 300 },
-              returnData: false,
-            })),
-          ],
-        }),
-      );
-    }
+    this.watchRules(props.ruleNames, "EventBridge could not deliver real-time alerts to the topic (permissions or KMS key policy); failed events go to the dead-letter queue.");
     if (props.deadLetterQueueName) {
       this.deadLetters = new CloudwatchMetricAlarm(this, "DeadLetters", {
         alarmName: `${props.namePrefix}-alerts-in-dead-letter-queue`,
@@ -133,6 +114,32 @@ export class PipelineHealth extends Construct {
         period: 300,
         ...anyFailure,
       });
+    }
+  }
+
+  /**
+   * Alarms on failed invocations of more rules (ten per alarm, CloudWatch's metric math limit), numbered after the
+   * existing ones: rules created after this construct, such as the alarm routes to chat and paging.
+   */
+  watchRules(ruleNames: readonly string[], description: string): void {
+    for (let i = 0; i < ruleNames.length; i += METRICS_PER_ALARM) {
+      const chunk = ruleNames.slice(i, i + METRICS_PER_ALARM);
+      const n = this.invocationsFailed.length + 1;
+      this.invocationsFailed.push(
+        new CloudwatchMetricAlarm(this, `InvocationsFailed${n}`, {
+          alarmName: `${this.props.namePrefix}-rule-invocations-failed-${n}`,
+          alarmDescription: description,
+          ...this.anyFailure,
+          metricQuery: [
+            { id: "failed", expression: chunk.map((_, k) => `FILL(m${k}, 0)`).join(" + "), label: "Failed invocations", returnData: true },
+            ...chunk.map((rule, k) => ({
+              id: `m${k}`,
+              metric: { namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: (this.props.eventBusName ? { EventBusName: this.props.eventBusName, RuleName: rule } : { RuleName: rule }) as Record<string, string>, stat: "Sum", period: 300 },
+              returnData: false,
+            })),
+          ],
+        }),
+      );
     }
   }
 }

@@ -480,6 +480,11 @@ export class MonitoringStack extends TerraformStack {
       for (const [severity, names] of bySeverity) destinations.routeAlarms(severity, names, severity);
       const built = destinations.ownRules.map((r) => `arn:${partition}:events:${region}:${accountId}:rule/${r.nameInput}`);
       (this.realtime ?? this.changeRealtime)?.allowToDeadLetter(destinations.ownRuleArns);
+      // The alarm routes are created after the health alarms (they route them): watched for failed invocations too.
+      this.health?.watchRules(
+        destinations.ownRules.map((r) => r.nameInput!),
+        "EventBridge could not deliver alarms to chat and paging (API destinations: permissions, connection, or the endpoint refusing); failed events go to the dead-letter queue when there is one.",
+      );
       this.key?.allowDeadLetterSenders(built);
     }
     return destinations;
