@@ -118,6 +118,15 @@ describe("FirstSeenReaders", () => {
     expect(alarm.alarm_actions).toHaveLength(2);
   });
 
+  test("its error log group and the key's grants (DynamoDB's on the table) are watched by the change detection too", () => {
+    const branches = kms.stack.tamper!.branches;
+    const deleteLogGroup = branches.find((b) => b.eventSource === "logs.amazonaws.com" && b.eventNames.includes("DeleteLogGroup"))!;
+    expect(deleteLogGroup.resource!.exact).toContain("/aws/vendedlogs/states/sam-test0001-first-seen");
+    const calls = tamperCalls(kms.stack.tamper!).map((c) => `${c.eventSource} ${c.eventName} ${c.fields.join(",")}`);
+    // RevokeGrant / RetireGrant: "KeyId … Specify the key ID or key ARN" (KMS API reference, API_RevokeGrant.html).
+    expect(calls).toEqual(expect.arrayContaining(["kms.amazonaws.com RevokeGrant requestParameters.keyId", "kms.amazonaws.com RetireGrant requestParameters.keyId"]));
+  });
+
   test("switching it off alerts: its table, workflow and roles are watched by the change detection, its rules by the rule calls", () => {
     const calls = tamperCalls(kms.stack.tamper!).map((c) => `${c.eventSource} ${c.eventName} ${c.fields.join(",")}`);
     expect(calls).toEqual(

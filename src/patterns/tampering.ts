@@ -23,6 +23,7 @@
  * refusals are scoped like successful calls.
  */
 import { expandPrincipals, ReadBranch, ReadDetection, ResourceMatch, ServiceExemption } from "./sensitive-reads";
+import { parameterMatchers } from "./parameter-names";
 import { secretIdMatchers } from "./secret-ids";
 
 export const TRAIL_TAMPERING = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
@@ -51,7 +52,9 @@ export interface TamperScope {
    * The first-seen workflow, when there is one: its table, state machine and roles (its rules are `<prefix>-…`,
    * already covered by the EventBridge calls below).
    */
-  readonly firstSeen?: { readonly tableName: string; readonly stateMachineName: string; readonly roleNames: readonly string[] };
+  readonly firstSeen?: { readonly tableName: string; readonly stateMachineName: string; readonly roleNames: readonly string[]; readonly logGroupName?: string };
+  /** Decoy SecureString parameters (names): deleting or overwriting one, or relabelling its versions, alerts. */
+  readonly decoyParameters?: readonly string[];
   /** Whether the harvesting detection's Contributor Insights rules (`<prefix>-harvest-…`) exist. */
   readonly insightRules?: boolean;
   /** Decoy secrets the monitor created (names): deleting one, or changing who may read it, blinds that decoy. */
@@ -145,9 +148,12 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
     // (awsdocs/aws-kms-developer-guide ct-disablekey.md, ct-put-key-policy.md, ct-creategrant.md,
     // ct-disable-key-rotation.md, ct-schedule-key-deletion.md).
     // Refused: the message names the key by ARN ("on resource: arn:aws:kms:…:key/<key ID>"), which contains its ID.
+    // RevokeGrant and RetireGrant (by key and grant ID; API_RevokeGrant.html: "KeyId … Specify the key ID or key
+    // ARN", API_RetireGrant.html) withdraw a grant a service holds on the key — DynamoDB uses one for the first-seen
+    // table — and break it. A RetireGrant by grant token alone names no key and is not matched.
     calls(
       "kms.amazonaws.com",
-      ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy", "CreateGrant", "DisableKeyRotation"],
+      ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy", "CreateGrant", "DisableKeyRotation", "RevokeGrant", "RetireGrant"],
       { field: ["requestParameters", "keyId"], exact: [scope.key.id, scope.key.arn] },
       `*${scope.key.id}*`,
     );
@@ -169,9 +175,11 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
   // the CloudWatch Logs guide's CloudTrail example records `requestParameters.logGroupName`). AssociateKmsKey and
   // DisassociateKmsKey take `logGroupName` or `resourceIdentifier`, the log group ARN
   // "arn:aws:logs:REGION:ACCOUNT_ID:log-group:LOG_GROUP_NAME" (API_DisassociateKmsKey.html).
+  // The first-seen workflow's error log group (its failures' only record) is watched the same way.
+  const logGroups = [scope.logGroupName, ...(scope.firstSeen?.logGroupName ? [scope.firstSeen.logGroupName] : [])];
   calls("logs.amazonaws.com", ["PutMetricFilter", "DeleteMetricFilter", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy", "AssociateKmsKey", "DisassociateKmsKey"], {
     field: ["requestParameters", "logGroupName"],
-    exact: [scope.logGroupName],
+    exact: logGroups,
   });
   // (Their refusals are scoped by the branch above, which lists the same calls.)
   calls("logs.amazonaws.com", ["AssociateKmsKey", "DisassociateKmsKey"], { field: ["requestParameters", "resourceIdentifier"], wildcards: [`*:log-group:${scope.logGroupName}*`] }, null);
@@ -267,6 +275,20 @@ export function tamperDetection(scope: TamperScope): ReadDetection {
       "secretsmanager.amazonaws.com",
       ["DeleteSecret", "PutResourcePolicy", "UpdateSecret"],
       { field: ["requestParameters", "secretId"], exact: ids.flatMap((m) => m.exact), wildcards: ids.flatMap((m) => m.wildcards) },
+      null,
+    );
+  }
+
+  if (scope.decoyParameters && scope.decoyParameters.length > 0) {
+    // SSM, the decoy parameters: `Name` for DeleteParameter, PutParameter (an overwrite with a value that gives the
+    // bait away, or another key) and LabelParameterVersion (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeleteParameter.html,
+    // API_PutParameter.html, API_LabelParameterVersion.html), recorded as `requestParameters.name` like GetParameter.
+    // The seed command is a PutParameter too: run it as a deployment principal (allowed changers are exempt).
+    const names = scope.decoyParameters.map(parameterMatchers);
+    calls(
+      "ssm.amazonaws.com",
+      ["DeleteParameter", "PutParameter", "LabelParameterVersion"],
+      { field: ["requestParameters", "name"], exact: names.flatMap((m) => m.exact), wildcards: names.flatMap((m) => m.wildcards) },
       null,
     );
   }

@@ -181,6 +181,7 @@ export class MonitoringStack extends TerraformStack {
           allowedChangers: [...config.deployment.principals, ...config.selfMonitoring.allowedChangers],
           insightRules: config.harvesting.enabled,
           decoySecrets: config.decoys.secrets.map((d) => d.name),
+          decoyParameters: config.decoys.parameters.map((d) => d.name),
           forwardingRoleName: config.realtimeAlerts.enabled && (org || forwardedRegions(config).length > 0) ? forwardingRoleName(name) : undefined,
           // The organization trail logs every member account: the StackSet's rules and roles there are watched too,
           // its own deployments excepted outside the management and central accounts.
@@ -189,7 +190,12 @@ export class MonitoringStack extends TerraformStack {
             ? { partition, roleNames: memberForwardingRoleNames(name), notExemptInAccounts: [org.managementAccountId, org.securityAccountId] }
             : undefined,
           firstSeen: config.firstSeenReaders.enabled
-            ? (({ table, stateMachine, executionRole, invokeRole }) => ({ tableName: table, stateMachineName: stateMachine, roleNames: [executionRole, invokeRole] }))(firstSeenNames(name))
+            ? (({ table, stateMachine, executionRole, invokeRole, logGroup }) => ({
+                tableName: table,
+                stateMachineName: stateMachine,
+                roleNames: [executionRole, invokeRole],
+                logGroupName: logGroup,
+              }))(firstSeenNames(name))
             : undefined,
         })
       : undefined;
