@@ -292,4 +292,9 @@ describe("destinations configuration", () => {
     expect(lines[0]).toContain(line.split(": ")[0]);
     expect(lines[0]).toContain(line.slice(line.indexOf(": ") + 2).split(" ")[0]);
   });
+
+  test("destinations without the real-time path (whose dead-letter queue keeps what they refuse) are refused in one line", () => {
+    const lines = errorLines({ ...BASE_CONFIG, realtimeAlerts: { enabled: false }, destinations: { slack: { enabled: true }, alarms: true } });
+    expect(lines).toEqual([expect.stringMatching(/^config: destinations: need realtimeAlerts enabled: its dead-letter queue/)]);
+  });
 });

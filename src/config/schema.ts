@@ -511,11 +511,13 @@ export const configSchema = z
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["decoys", "parameters", i, "name"], message: problem });
     });
     const d = cfg.destinations;
-    if (!cfg.realtimeAlerts.enabled && (d.slack.enabled || d.teams.enabled || d.pagerduty.enabled || d.webhook.enabled) && !d.alarms) {
+    // The real-time path owns the dead-letter queue: without it an alert a destination refused, or that outlived
+    // EventBridge's retries, would be dropped without a trace (the alarm routes too).
+    if (!cfg.realtimeAlerts.enabled && (d.slack.enabled || d.teams.enabled || d.pagerduty.enabled || d.webhook.enabled)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["destinations"],
-        message: "nothing would reach the destinations: enable realtimeAlerts or destinations.alarms",
+        message: "need realtimeAlerts enabled: its dead-letter queue keeps the alerts a destination refused or never took; without it they would be lost",
       });
     }
     if (!cfg.demoSecret.enabled && cfg.monitoredSecrets === undefined && !cfg.parameterStore.enabled) {
