@@ -2,18 +2,16 @@
  * Every destination and every detection at once, as the issue's "done when" states it: the configuration
  * synthesizes (terraform-tests/variants/everything.json is the same configuration, for real Terraform), and its
  * replay delivers the right payloads to a local server for decoy and harvesting cases, and none for the negatives
- * (a spread-out reader, a first-seen reader already known). The payload checks themselves (schemas, limits) live in __tests__/simulate/deliver.test.ts; here
- * the question is which alerts reach on-call, with which severity, when everything is switched on together.
+ * (a spread-out reader, a first-seen reader already known). The payload checks themselves (schemas, limits) live in
+ * __tests__/simulate/deliver.test.ts; here the question is which alerts reach on-call, with which severity, when everything is switched on together.
  */
-import { createServer, IncomingMessage, Server } from "node:http";
-import { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../src/app";
 import { MonitorConfigInput } from "../../src/config/schema";
-import { main } from "../../src/simulate/cli";
+import { runSimulate, startServer } from "../simulate/harness";
 import { config } from "../helpers";
 import { ALL_DESTINATIONS } from "../simulate/all-destinations";
 
@@ -26,47 +24,24 @@ const EVERYTHING: Partial<MonitorConfigInput> = JSON.parse(
   readFileSync(join(__dirname, "..", "..", "terraform-tests", "variants", "everything.json"), "utf8"),
 );
 
-interface Received {
+interface Delivered {
   readonly targetId: string;
   readonly rule: string;
   readonly body: any;
-}
-
-async function startServer(): Promise<{ server: Server; url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ targetId: String(req.headers["x-target-id"]), rule: String(req.headers["x-rule"]), body: JSON.parse(body) });
-      res.writeHead(202).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/alerts`, received };
 }
 
 describe("everything enabled: every destination with decoys, harvesting and first-seen readers", () => {
   const outdir = mkdtempSync(join(tmpdir(), "sam-everything-"));
   let srv: Awaited<ReturnType<typeof startServer>>;
 
-  /** Replays one fixture file and returns what reached the local server. */
-  async function deliver(file: string, extra: string[] = []): Promise<Received[]> {
+  /** Replays one fixture file and returns what reached the local server, each body parsed. */
+  async function deliver(file: string, extra: string[] = []): Promise<Delivered[]> {
     srv.received.length = 0;
-    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const error = jest.spyOn(console, "error").mockImplementation(() => undefined);
-    try {
-      const code = await main(["--out", outdir, "--events", file, "--deliver", srv.url, "--workers", "1", ...extra]);
-      expect(code).toBe(0);
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-    return [...srv.received];
+    const { code } = await runSimulate(["--out", outdir, "--events", file, "--deliver", srv.url, ...extra]);
+    expect(code).toBe(0);
+    return srv.received.map((r) => ({ ...r, body: JSON.parse(r.body) }));
   }
-  const pagerDuty = (r: Received[]) => r.filter((x) => x.targetId === "pagerduty").map((x) => x.body);
+  const pagerDuty = (r: Delivered[]) => r.filter((x) => x.targetId === "pagerduty").map((x) => x.body);
 
   beforeAll(async () => {
     buildApp(config(EVERYTHING), new App({ outdir })).app.synth();

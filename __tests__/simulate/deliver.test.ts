@@ -1,52 +1,16 @@
-import { createServer, IncomingMessage, Server } from "node:http";
-import { AddressInfo } from "node:net";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../src/app";
-import { main } from "../../src/simulate/cli";
+import { Received, runSimulate as run, startServer } from "./harness";
 import { config } from "../helpers";
 import { OWN_FIXTURES, records, resolveKey, SHARED_FIXTURES } from "../patterns/replay";
 import { blankOrPlaceholder, PROBLEMS } from "./destination-schemas";
 import { ALL_DESTINATIONS } from "./all-destinations";
 
 
-interface Received {
-  readonly targetId: string;
-  readonly rule: string;
-  readonly body: string;
-}
 
-/** A local HTTP server on 127.0.0.1 (port chosen by the system) that keeps every POST. */
-async function startServer(): Promise<{ server: Server; url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ targetId: String(req.headers["x-target-id"]), rule: String(req.headers["x-rule"]), body });
-      res.writeHead(202).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/alerts`, received };
-}
-
-async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  try {
-    return { code: await main([...args, "--workers", "1"]), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 /** A caller-chosen user agent and an error message with everything JSON must escape. */
 const NASTY_AGENT = 'curl/8.4 "quoted" back\\slash\nnew line\ttab \u0001 ünïcødé 🚨 </script> <eventName>';

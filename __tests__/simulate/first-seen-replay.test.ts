@@ -8,25 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../src/app";
-import { main } from "../../src/simulate/cli";
+import { runSimulate as run } from "./harness";
 import { config } from "../helpers";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "first-seen");
 const expected: Record<string, { deployedAt: string; verdicts: string[] }> = JSON.parse(readFileSync(join(FIXTURES, "expected.json"), "utf8"));
 
-async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  // The CLI prints records in blocks of lines: one entry per line.
-  const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(...a.join(" ").split("\n")));
-  const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  try {
-    return { code: await main([...args, "--workers", "1"]), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe("simulate: first-seen readers", () => {
   const outdir = mkdtempSync(join(tmpdir(), "sam-fs-"));

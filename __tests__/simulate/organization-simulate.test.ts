@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../../src/app";
 import { parseConfig } from "../../src/config/load";
-import { main } from "../../src/simulate/cli";
+import { runSimulate as run } from "./harness";
 import { evaluateRecord, stackModel } from "../../src/engines/stack-model";
 import { familyOfMetric, OWN_FIXTURES } from "../patterns/replay";
 
@@ -17,19 +17,6 @@ const MANAGEMENT = "111111111111";
 const NAMED = "333333333333";
 const UNNAMED = "444444444444";
 
-async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  try {
-    // Jest cannot load TypeScript in worker threads: evaluate in this thread.
-    return { code: await main([...args, "--workers", "1"]), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe("simulate, organization", () => {
   const outdir = mkdtempSync(join(tmpdir(), "sam-org-sim-"));
